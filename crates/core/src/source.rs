@@ -1,0 +1,37 @@
+//! What a source produces: a stream of [`SourceEvent`]s.
+//!
+//! Contract: events arrive as pages arrive (nothing is piled up); a listing that fails after its
+//! retries yields [`SourceEvent::Incomplete`] for its scope and never ends early as if it were
+//! empty; a failure that makes the whole sync meaningless (bad token, unknown configured project,
+//! the project list itself failing) ends the stream with an `Err`.
+
+use futures::stream::BoxStream;
+
+use crate::{Document, ScopeKey};
+
+/// One thing a source reports.
+#[derive(Debug)]
+pub enum SourceEvent {
+    /// A document to index.
+    Document(Document),
+    /// A scope whose listing did not complete: its stale documents must be kept.
+    Incomplete {
+        /// The scope that is incomplete.
+        scope: ScopeKey,
+        /// Why, for the summary and logs.
+        reason: String,
+    },
+    /// Something deliberately left out (an oversized or binary README, a malformed item).
+    Skipped {
+        /// What was skipped (a document `_id` or a GitLab object).
+        what: String,
+        /// Why it was skipped.
+        reason: String,
+    },
+}
+
+/// A fatal source error: the sync cannot go on.
+pub type SourceError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The stream a source returns.
+pub type EventStream = BoxStream<'static, Result<SourceEvent, SourceError>>;
