@@ -46,7 +46,9 @@ impl ObjectKind {
 
     /// Parses [`ObjectKind::as_str`] back.
     pub fn parse(name: &str) -> Option<ObjectKind> {
-        ObjectKind::ALL.into_iter().find(|kind| kind.as_str() == name)
+        ObjectKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
     }
 }
 
@@ -76,9 +78,8 @@ impl ScopeKey {
     /// documents and for documents already in an index, so the two always agree.
     pub fn of_fields(doc_type: &str, fields: &Map<String, Value>) -> Option<ScopeKey> {
         let text = |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_owned);
-        let project = |kind| {
-            text("project_id").map(|project_id| ScopeKey::Project { project_id, kind })
-        };
+        let project =
+            |kind| text("project_id").map(|project_id| ScopeKey::Project { project_id, kind });
         match doc_type {
             DocType::PROJECT => Some(ScopeKey::Projects),
             DocType::MERGE_REQUEST => project(ObjectKind::MergeRequests),
@@ -108,7 +109,9 @@ impl fmt::Display for ScopeKey {
             ScopeKey::Project { project_id, kind } => {
                 write!(f, "project {project_id} {}", kind.as_str())
             }
-            ScopeKey::Group { group_path, kind } => write!(f, "group {group_path} {}", kind.as_str()),
+            ScopeKey::Group { group_path, kind } => {
+                write!(f, "group {group_path} {}", kind.as_str())
+            }
         }
     }
 }
@@ -126,15 +129,24 @@ mod tests {
         let project = Document::new("project_7", DocType::PROJECT).with("project_id", "7");
         assert_eq!(
             issue.scope(),
-            Some(ScopeKey::Project { project_id: "7".into(), kind: ObjectKind::Issues })
+            Some(ScopeKey::Project {
+                project_id: "7".into(),
+                kind: ObjectKind::Issues
+            })
         );
         assert_eq!(
             epic.scope(),
-            Some(ScopeKey::Group { group_path: "g".into(), kind: ObjectKind::Epics })
+            Some(ScopeKey::Group {
+                group_path: "g".into(),
+                kind: ObjectKind::Epics
+            })
         );
         assert_eq!(
             mr.scope(),
-            Some(ScopeKey::Project { project_id: "7".into(), kind: ObjectKind::MergeRequests })
+            Some(ScopeKey::Project {
+                project_id: "7".into(),
+                kind: ObjectKind::MergeRequests
+            })
         );
         assert_eq!(project.scope(), Some(ScopeKey::Projects));
         assert_eq!(ScopeKey::of_source(&issue.to_source()), issue.scope());

@@ -1,0 +1,80 @@
+//! Test doubles for each side of the pipeline, so the engine (and the layers above it) can be
+//! tested without HTTP: [`vec_source`] and [`MemorySink`].
+
+use std::collections::BTreeMap;
+
+use connector_core::{
+    Document, EventStream, ExistingDoc, Sink, SinkError, SourceError, SourceEvent, WriteReport,
+};
+
+/// A source that yields the given events, in order.
+pub fn vec_source(events: Vec<Result<SourceEvent, SourceError>>) -> EventStream {
+    Box::pin(futures::stream::iter(events))
+}
+
+/// An in-memory sink: a map from `_id` to document, with a list of ids it refuses.
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    /// Stored documents by `_id`.
+    pub docs: BTreeMap<String, Document>,
+    /// Ids whose writes are refused (reported as failed items).
+    pub refuse: Vec<String>,
+    /// Number of `write` calls made.
+    pub writes: usize,
+    /// Whether `finish` was called since the last write.
+    pub finished: bool,
+}
+
+impl MemorySink {
+    /// A sink already holding `docs`.
+    pub fn with_docs(docs: impl IntoIterator<Item = Document>) -> Self {
+        MemorySink {
+            docs: docs.into_iter().map(|doc| (doc.id.clone(), doc)).collect(),
+            ..MemorySink::default()
+        }
+    }
+}
+
+impl Sink for MemorySink {
+    async fn existing(&mut self) -> Result<Vec<ExistingDoc>, SinkError> {
+        Ok(self
+            .docs
+            .values()
+            .map(|doc| ExistingDoc {
+                id: doc.id.clone(),
+                scope: doc.scope(),
+                content_hash: Some(doc.content_hash()),
+            })
+            .collect())
+    }
+
+    async fn write(&mut self, batch: Vec<Document>) -> Result<WriteReport, SinkError> {
+        self.writes += 1;
+        self.finished = false;
+        let mut report = WriteReport::default();
+        for doc in batch {
+            if self.refuse.contains(&doc.id) {
+                report.failed.push((doc.id, "refused by MemorySink".into()));
+                continue;
+            }
+            report.bytes += doc.body.len() as u64;
+            match self.docs.insert(doc.id.clone(), doc) {
+                Some(_) => report.updated += 1,
+                None => report.created += 1,
+            }
+        }
+        Ok(report)
+    }
+
+    async fn delete(&mut self, ids: Vec<String>) -> Result<u64, SinkError> {
+        Ok(ids
+            .iter()
+            .filter(|id| self.docs.remove(*id).is_some())
+            .count() as u64)
+    }
+
+    async fn finish(&mut self) -> Result<(), SinkError> {
+        self.finished = true;
+        Ok(())
+    }
+}

@@ -1,0 +1,181 @@
+//! The sync engine against in-memory doubles: rules, unchanged skipping, stale deletion,
+//! incomplete scopes, source failure and cancellation.
+
+use connector_core::filter::AcceptAll;
+use connector_core::{Document, DocumentFilter, ObjectKind, ScopeKey, SourceEvent};
+use sync_engine::testing::{MemorySink, vec_source};
+use sync_engine::{Outcome, SyncMode, SyncOptions, SyncProgress, run};
+
+fn issue(project: &str, iid: u32, title: &str) -> Document {
+    Document::new(format!("issue_{project}_{iid}"), "Issue")
+        .with("project_id", project)
+        .with("title", title)
+}
+
+fn docs(items: Vec<Document>) -> Vec<Result<SourceEvent, connector_core::SourceError>> {
+    items
+        .into_iter()
+        .map(|doc| Ok(SourceEvent::Document(doc)))
+        .collect()
+}
+
+async fn sync(
+    sink: &mut MemorySink,
+    events: Vec<Result<SourceEvent, connector_core::SourceError>>,
+    options: &SyncOptions,
+) -> Result<sync_engine::SyncReport, sync_engine::SyncError> {
+    let progress = SyncProgress::default();
+    run(vec_source(events), sink, &AcceptAll, options, &progress).await
+}
+
+#[tokio::test]
+async fn full_sync_writes_new_skips_unchanged_and_deletes_stale() {
+    let mut sink = MemorySink::with_docs([
+        issue("1", 1, "same"),
+        issue("1", 2, "old"),
+        issue("1", 3, "gone"),
+    ]);
+    let report = sync(
+        &mut sink,
+        docs(vec![
+            issue("1", 1, "same"),
+            issue("1", 2, "new title"),
+            issue("1", 4, "fresh"),
+        ]),
+        &SyncOptions::default(),
+    )
+    .await
+    .expect("sync succeeds");
+    assert_eq!(report.outcome, Outcome::Complete);
+    assert_eq!(
+        (
+            report.created,
+            report.updated,
+            report.unchanged,
+            report.deleted
+        ),
+        (1, 1, 1, 1)
+    );
+    assert_eq!(report.documents_by_type["Issue"], 3);
+    assert!(sink.docs.contains_key("issue_1_4") && !sink.docs.contains_key("issue_1_3"));
+    assert!(sink.finished);
+}
+
+#[tokio::test]
+async fn incomplete_scope_keeps_its_stale_documents() {
+    let mut sink = MemorySink::with_docs([issue("1", 1, "a"), issue("2", 1, "b")]);
+    let mut events = docs(vec![]);
+    events.push(Ok(SourceEvent::Incomplete {
+        scope: ScopeKey::Project {
+            project_id: "1".into(),
+            kind: ObjectKind::Issues,
+        },
+        reason: "500 after retries".into(),
+    }));
+    let report = sync(&mut sink, events, &SyncOptions::default())
+        .await
+        .expect("sync");
+    assert_eq!(report.outcome, Outcome::Partial);
+    assert_eq!(report.deleted, 1);
+    assert_eq!(report.kept_in_incomplete_scopes, 1);
+    assert!(sink.docs.contains_key("issue_1_1"));
+    assert!(!sink.docs.contains_key("issue_2_1"));
+}
+
+#[tokio::test]
+async fn source_failure_deletes_nothing_and_returns_the_error() {
+    let mut sink = MemorySink::with_docs([issue("1", 1, "a"), issue("1", 2, "b")]);
+    let mut events = docs(vec![issue("1", 3, "c")]);
+    events.push(Err("projects listing failed".into()));
+    let error = sync(&mut sink, events, &SyncOptions::default())
+        .await
+        .expect_err("fails");
+    assert!(error.to_string().contains("projects listing failed"));
+    assert_eq!(sink.docs.len(), 3);
+    assert!(sink.finished);
+}
+
+#[tokio::test]
+async fn incremental_sync_deletes_nothing() {
+    let mut sink = MemorySink::with_docs([issue("1", 1, "a")]);
+    let options = SyncOptions {
+        mode: SyncMode::Incremental,
+        ..SyncOptions::default()
+    };
+    let report = sync(&mut sink, docs(vec![issue("1", 2, "b")]), &options)
+        .await
+        .expect("sync");
+    assert_eq!(report.deleted, 0);
+    assert_eq!(sink.docs.len(), 2);
+}
+
+#[tokio::test]
+async fn canceled_sync_deletes_nothing() {
+    let mut sink = MemorySink::with_docs([issue("1", 1, "a")]);
+    let options = SyncOptions::default();
+    options.cancel.cancel();
+    let report = sync(&mut sink, docs(vec![issue("1", 2, "b")]), &options)
+        .await
+        .expect("sync");
+    assert_eq!(report.outcome, Outcome::Canceled);
+    assert!(sink.docs.contains_key("issue_1_1"));
+}
+
+#[tokio::test]
+async fn duplicates_are_written_once_and_counted() {
+    let mut sink = MemorySink::default();
+    let report = sync(
+        &mut sink,
+        docs(vec![issue("1", 1, "a"), issue("1", 1, "a")]),
+        &SyncOptions::default(),
+    )
+    .await
+    .expect("sync");
+    assert_eq!((report.created, report.duplicates), (1, 1));
+    assert_eq!(report.documents_by_type["Issue"], 1);
+}
+
+struct NoClosedIssues;
+
+impl DocumentFilter for NoClosedIssues {
+    fn accepts(&self, doc: &Document) -> bool {
+        doc.fields.get("title").and_then(|v| v.as_str()) != Some("closed")
+    }
+}
+
+#[tokio::test]
+async fn filtered_documents_are_not_written_and_their_old_copies_are_deleted() {
+    let mut sink = MemorySink::with_docs([issue("1", 1, "closed")]);
+    let progress = SyncProgress::default();
+    let report = run(
+        vec_source(docs(vec![issue("1", 1, "closed"), issue("1", 2, "open")])),
+        &mut sink,
+        &NoClosedIssues,
+        &SyncOptions::default(),
+        &progress,
+    )
+    .await
+    .expect("sync");
+    assert_eq!(
+        (report.filtered_out, report.created, report.deleted),
+        (1, 1, 1)
+    );
+}
+
+#[tokio::test]
+async fn refused_documents_make_the_sync_partial() {
+    let mut sink = MemorySink {
+        refuse: vec!["issue_1_1".into()],
+        ..MemorySink::default()
+    };
+    let report = sync(
+        &mut sink,
+        docs(vec![issue("1", 1, "a")]),
+        &SyncOptions::default(),
+    )
+    .await
+    .expect("sync");
+    assert_eq!(report.outcome, Outcome::Partial);
+    assert_eq!(report.failed_count, 1);
+    assert_eq!(report.failed[0].what, "issue_1_1");
+}
