@@ -152,7 +152,10 @@ fn parse_json(path: &Path, text: &str) -> Result<RulesFileSpec, RulesFileError> 
             column: error.column() as u64,
         },
         pointer,
-        message: error.to_string(),
+        message: strip_suffix(
+            error.to_string(),
+            &format!(" at line {} column {}", error.line(), error.column()),
+        ),
     };
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let spec = serde_path_to_error::deserialize(&mut deserializer)
@@ -176,18 +179,29 @@ fn parse_yaml(path: &Path, text: &str) -> Result<RulesFileSpec, RulesFileError> 
             path: path.to_owned(),
             location,
             pointer,
-            message: error.without_snippet().to_string(),
+            message: strip_suffix(
+                error.without_snippet().to_string(),
+                &format!(" at line {}, column {}", location.line, location.column),
+            ),
         }
     };
-    let outcome = serde_saphyr::with_deserializer_from_str(text, |deserializer| {
-        Ok(serde_path_to_error::deserialize::<_, RulesFileSpec>(
-            deserializer,
-        ))
-    });
-    match outcome {
-        Ok(Ok(spec)) => Ok(spec),
-        Ok(Err(error)) => Err(parse_error(pointer::of_path(error.path()), error.inner())),
-        Err(error) => Err(parse_error(String::new(), &error)),
+    // The pointer is passed out on the side: the closure must fail with the parser's own
+    // error type so the parser stops without complaining about the unread rest.
+    let mut failed_at = String::new();
+    serde_saphyr::with_deserializer_from_str(text, |deserializer| {
+        serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            failed_at = pointer::of_path(error.path());
+            error.into_inner()
+        })
+    })
+    .map_err(|error| parse_error(failed_at, &error))
+}
+
+/// The parser's message without the location it appends (the error shows it up front).
+fn strip_suffix(message: String, suffix: &str) -> String {
+    match message.strip_suffix(suffix) {
+        Some(stripped) => stripped.to_owned(),
+        None => message,
     }
 }
 
