@@ -1,1 +1,50 @@
-fn main() {}
+//! `gitlab-connector`: sync GitLab into Elasticsearch or a local search index.
+//!
+//! This file only parses the command line, runs the chosen command, prints a failure once and
+//! maps the outcome to an exit code (see [`exit`]). Each command lives in its own module.
+
+mod args;
+mod check_cmd;
+#[cfg(feature = "demo")]
+mod demo_cmd;
+mod exit;
+mod gitlab_settings;
+mod logging;
+mod progress;
+mod search_cmd;
+mod summary;
+mod sync_cmd;
+mod sync_file;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+use crate::exit::ExitCode;
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    logging::init(&cli.log);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::Failure.into();
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command {
+            Command::Sync(args) => sync_cmd::run(args).await,
+            Command::Search(args) => search_cmd::run(args),
+            Command::Check(args) => check_cmd::run(args).await,
+            #[cfg(feature = "demo")]
+            Command::Demo(args) => demo_cmd::run(args).await,
+        }
+    });
+    match outcome {
+        Ok(code) => code.into(),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::Failure.into()
+        }
+    }
+}

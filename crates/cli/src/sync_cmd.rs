@@ -1,0 +1,126 @@
+//! `gitlab-connector sync`: GitLab → sync engine → local index or Elasticsearch, then a summary.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use connector_core::Sink;
+use connector_core::filter::AcceptAll;
+use gitlab_client::GitlabClient;
+use gitlab_source::{GitlabSource, ProjectSelection, SourceSettings};
+use sink_local::LocalIndex;
+use sync_engine::{Outcome, SyncOptions, SyncProgress, SyncReport};
+
+use crate::args::{SinkKind, SyncArgs};
+use crate::exit::ExitCode;
+use crate::gitlab_settings::{self, GitlabSettings};
+use crate::progress::ProgressLine;
+use crate::summary::Summary;
+use crate::sync_file::{self, SyncFile};
+
+/// The local index directory when none is given.
+pub const DEFAULT_INDEX_DIR: &str = "gitlab-index";
+
+/// Runs `sync`.
+pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
+    let file = match &args.gitlab.config {
+        Some(path) => sync_file::load(path)?,
+        None => SyncFile::default(),
+    };
+    let gitlab = gitlab_settings::resolve(&args.gitlab, &file.gitlab)?;
+    let show_progress = !args.json && !args.no_progress && std::io::stderr().is_terminal();
+    match args.sink.or(file.sink).unwrap_or(SinkKind::Local) {
+        SinkKind::Local => {
+            let dir = args
+                .index_dir
+                .clone()
+                .or(file.index_dir.clone())
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX_DIR));
+            let mut sink = LocalIndex::open_or_create(&dir)
+                .with_context(|| format!("opening the local index in {}", dir.display()))?;
+            let label = format!("local index {}", dir.display());
+            let run = SyncRun { gitlab, show_progress, json: args.json, sink_label: label };
+            run.execute(&mut sink).await
+        }
+        SinkKind::Elasticsearch => {
+            anyhow::bail!("--sink elasticsearch is not available in this build")
+        }
+    }
+}
+
+/// One sync invocation, independent of the sink type.
+pub struct SyncRun {
+    /// GitLab settings.
+    pub gitlab: GitlabSettings,
+    /// Draw a progress line.
+    pub show_progress: bool,
+    /// Print the summary as JSON on stdout.
+    pub json: bool,
+    /// How the summary names the sink.
+    pub sink_label: String,
+}
+
+impl SyncRun {
+    /// Syncs into `sink`, prints the summary and returns the exit code.
+    pub async fn execute<S: Sink>(self, sink: &mut S) -> anyhow::Result<ExitCode> {
+        let (report, requests) = self.sync(sink).await?;
+        let summary = Summary {
+            documents: report.documents(),
+            report: &report,
+            requests,
+            sink: self.sink_label.clone(),
+        };
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&summary)?);
+        } else {
+            eprint!("{}", summary.to_text());
+        }
+        Ok(match report.outcome {
+            Outcome::Complete => ExitCode::Success,
+            Outcome::Partial => ExitCode::Partial,
+            Outcome::Canceled => ExitCode::Canceled,
+        })
+    }
+
+    /// Runs the sync itself; returns the report and the GitLab request statistics.
+    pub async fn sync<S: Sink>(
+        &self,
+        sink: &mut S,
+    ) -> anyhow::Result<(SyncReport, serde_json::Value)> {
+        let client = GitlabClient::new(self.gitlab.client.clone())
+            .context("setting up the GitLab client")?;
+        let source = GitlabSource::new(client.clone(), source_settings(&self.gitlab));
+        let progress = Arc::new(SyncProgress::default());
+        let options = SyncOptions::default();
+        let cancel = options.cancel.clone();
+        let ctrl_c = tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                tracing::warn!("interrupted: stopping the sync; nothing will be deleted");
+                cancel.cancel();
+            }
+        });
+        let line = ProgressLine::start(self.show_progress, progress.clone(), client.clone());
+        let result =
+            sync_engine::run(source.documents(), sink, &AcceptAll, &options, &progress).await;
+        drop(line);
+        ctrl_c.abort();
+        let report = result?;
+        let requests = serde_json::to_value(client.stats().snapshot())?;
+        Ok((report, requests))
+    }
+}
+
+/// Source settings from the resolved GitLab settings.
+pub fn source_settings(gitlab: &GitlabSettings) -> SourceSettings {
+    let projects = if gitlab.all_projects() {
+        ProjectSelection::All
+    } else {
+        ProjectSelection::Paths(gitlab.projects.clone())
+    };
+    SourceSettings {
+        projects,
+        project_concurrency: gitlab.project_concurrency,
+        ..SourceSettings::default()
+    }
+}

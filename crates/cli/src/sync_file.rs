@@ -1,0 +1,111 @@
+//! The optional settings file of `sync` and `check` (`--config FILE`, YAML).
+//!
+//! What to sync lives here; how one run behaves (`--json`, progress, log level) stays in flags.
+//! Unknown keys are errors, so a typo never silently falls back to a default.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use crate::args::SinkKind;
+
+/// The whole file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncFile {
+    /// GitLab connection and selection.
+    #[serde(default)]
+    pub gitlab: GitlabSection,
+    /// `local` or `elasticsearch`.
+    pub sink: Option<SinkKind>,
+    /// Directory of the local index.
+    pub index_dir: Option<PathBuf>,
+}
+
+/// The `gitlab:` section.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitlabSection {
+    /// Base URL.
+    pub url: Option<String>,
+    /// Access token.
+    pub token: Option<String>,
+    /// `*`, a comma/newline-separated string, or a list of full paths.
+    pub projects: Option<ProjectList>,
+    /// Extra CA certificates (PEM).
+    pub ca_bundle: Option<PathBuf>,
+    /// Skip TLS verification.
+    #[serde(default)]
+    pub insecure_skip_verify: bool,
+    /// Most requests in flight.
+    pub concurrency: Option<usize>,
+    /// Projects synced in parallel.
+    pub project_concurrency: Option<usize>,
+    /// Requests-per-minute cap.
+    pub requests_per_minute: Option<u32>,
+}
+
+/// A project list written either as one string or as a YAML list.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum ProjectList {
+    /// `"*"` or `"a/b, c/d"`.
+    Text(String),
+    /// `["a/b", "c/d"]`.
+    List(Vec<String>),
+}
+
+impl ProjectList {
+    /// The entries, trimmed, empty ones dropped; strings split on commas and newlines.
+    pub fn entries(&self) -> Vec<String> {
+        let pieces: Vec<&str> = match self {
+            ProjectList::Text(text) => text.split([',', '\n']).collect(),
+            ProjectList::List(items) => items.iter().map(String::as_str).collect(),
+        };
+        pieces
+            .into_iter()
+            .map(str::trim)
+            .filter(|piece| !piece.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// Reads and parses the file; errors name the file, and the parser names the key and line.
+pub fn load(path: &Path) -> anyhow::Result<SyncFile> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read settings file {}", path.display()))?;
+    serde_saphyr::from_str(&text)
+        .map_err(|error| anyhow::anyhow!("settings file {}: {error}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_lists_split_on_commas_and_newlines() {
+        let text = ProjectList::Text("a/b, c/d\ne/f,,".into());
+        assert_eq!(text.entries(), vec!["a/b", "c/d", "e/f"]);
+        let list = ProjectList::List(vec![" x/y ".into(), String::new()]);
+        assert_eq!(list.entries(), vec!["x/y"]);
+    }
+
+    #[test]
+    fn unknown_key_is_named_in_the_error() {
+        let error = serde_saphyr::from_str::<SyncFile>("gitlab:\n  url: http://x\n  tokn: abc\n")
+            .expect_err("typo rejected");
+        assert!(error.to_string().contains("tokn"), "{error}");
+    }
+
+    #[test]
+    fn full_file_parses() {
+        let file: SyncFile = serde_saphyr::from_str(
+            "gitlab:\n  url: https://gitlab.example.com\n  projects: [a/b, c/d]\n  concurrency: 4\nsink: local\nindex_dir: /tmp/x\n",
+        )
+        .expect("parses");
+        assert_eq!(file.gitlab.projects.map(|p| p.entries()), Some(vec!["a/b".into(), "c/d".into()]));
+        assert_eq!(file.sink, Some(SinkKind::Local));
+    }
+}
