@@ -215,8 +215,9 @@ impl fmt::Display for BasicRule {
     }
 }
 
-/// Keeps the first and last five characters of a long id (the reference's shortening of a
-/// 36-character UUID to 10 characters plus `...`); ids of 13 characters or fewer stay whole.
+/// Keeps the first and last five characters of a long id, approximating the reference's
+/// shortening of a 36-character UUID to 10 characters plus `...`; ids of
+/// 13 characters or fewer stay whole.
 fn shorten_id(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
     if chars.len() <= 13 {

@@ -21,6 +21,7 @@
 //! `ids` (the reference sends `[null]`, which Elasticsearch's string list does not take).
 
 use std::collections::HashMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -58,6 +59,18 @@ pub struct FilteringError {
     pub messages: Vec<String>,
 }
 
+impl fmt::Display for FilteringError {
+    /// `(ids: [a, b], messages: [m])`, as the reference logs and reports an error.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "(ids: [{}], messages: [{}])",
+            self.ids.join(", "),
+            self.messages.join(", ")
+        )
+    }
+}
+
 /// `{state, errors}`, the `validation` object of a filtering.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FilteringValidation {
@@ -76,6 +89,15 @@ impl FilteringValidation {
             ValidationState::Invalid
         };
         FilteringValidation { state, errors }
+    }
+
+    /// The errors joined for a job error, e.g. `Filtering in state invalid, errors: {…}`.
+    pub fn describe_errors(&self) -> String {
+        self.errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Whether the state is `valid`.

@@ -193,3 +193,12 @@ fn validation_round_trips_the_protocol_shape() {
     assert_eq!(parsed.state, ValidationState::Edited);
     assert_eq!(serde_json::to_value(parsed).unwrap(), wire);
 }
+
+#[test]
+fn errors_describe_themselves_for_job_errors() {
+    let result = validate(vec![rule("r", 0, "f", "regex", ".*")]);
+    assert_eq!(
+        result.describe_errors(),
+        "(ids: [r], messages: [Basic rule 1 (id: 'r') uses a match all regexps ['.*', '(.*)'], which are not allowed.])"
+    );
+}
