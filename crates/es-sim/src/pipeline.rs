@@ -47,8 +47,8 @@ pub fn apply(name: &str, doc: &mut Map<String, Value>) -> Result<(), EsError> {
     }
     let flag =
         |doc: &Map<String, Value>, k: &str| doc.get(k).and_then(Value::as_bool) == Some(true);
-    if flag(doc, "_extract_binary_content") {
-        if let Some(Value::String(b64)) = doc.get("_attachment") {
+    if flag(doc, "_extract_binary_content")
+        && let Some(Value::String(b64)) = doc.get("_attachment") {
             let limit = doc
                 .get("_attachment_indexed_chars")
                 .and_then(Value::as_u64)
@@ -73,12 +73,10 @@ pub fn apply(name: &str, doc: &mut Map<String, Value>) -> Result<(), EsError> {
                 }
             }
         }
-    }
-    if flag(doc, "_reduce_whitespace") {
-        if let Some(Value::String(body)) = doc.get_mut("body") {
+    if flag(doc, "_reduce_whitespace")
+        && let Some(Value::String(body)) = doc.get_mut("body") {
             *body = body.split_whitespace().collect::<Vec<_>>().join(" ");
         }
-    }
     for f in CONTROL_FIELDS {
         doc.remove(*f);
     }

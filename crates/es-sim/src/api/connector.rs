@@ -334,8 +334,8 @@ pub fn handle(state: &EsSimState, req: &Req) -> Reply {
         "connector.list" => list(store, req),
         "connector.delete" => {
             load(store, id, false)?;
-            if req.flag("delete_sync_jobs") {
-                if let Some(jobs) = store.indices.get_mut(JOBS_INDEX) {
+            if req.flag("delete_sync_jobs")
+                && let Some(jobs) = store.indices.get_mut(JOBS_INDEX) {
                     jobs.docs.retain(|_, d| {
                         json_util::values_at(&d.source, "connector.id")
                             .first()
@@ -343,7 +343,6 @@ pub fn handle(state: &EsSimState, req: &Req) -> Reply {
                             != Some(id)
                     });
                 }
-            }
             if req.flag("hard") {
                 store.delete_doc(CONNECTORS_INDEX, id, None)?;
             } else {

@@ -409,8 +409,8 @@ impl Store {
         let idx = self.index_mut(&concrete)?;
         let id = id.unwrap_or_else(crate::ids::new_id);
         let current = idx.docs.get(&id);
-        if op == OpType::Create {
-            if let Some(d) = current {
+        if op == OpType::Create
+            && let Some(d) = current {
                 return Err(EsError::version_conflict(
                     &concrete,
                     format!(
@@ -419,7 +419,6 @@ impl Store {
                     ),
                 ));
             }
-        }
         if let Some(occ) = occ {
             occ.check(&concrete, &id, current)?;
         }
