@@ -1,0 +1,307 @@
+//! [`SimState`]: the cloneable handle shared by the HTTP layer, the control plane and tests.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{SimConfig, Switches};
+use crate::data::Store;
+use crate::data::items::Kind;
+use crate::data::repo;
+use crate::data::text::hash;
+use crate::mutation::{self, Mutation, MutationError, MutationOutcome};
+
+/// Which listing a fail-for-good rule breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailKind {
+    /// `project.workItems` (issues).
+    Issues,
+    /// `project.mergeRequests`.
+    MergeRequests,
+    /// `project.releases`.
+    Releases,
+    /// `group.workItems` (epics); `path` is the group path.
+    Epics,
+    /// REST repository tree.
+    Tree,
+    /// REST repository files (HEAD, GET, raw).
+    Files,
+}
+
+fn default_status() -> u16 {
+    500
+}
+
+/// "Fail for good": every request for `kind` of `path` fails with `status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailRule {
+    /// Project (or group, for epics) full path.
+    pub path: String,
+    /// Listing to break.
+    pub kind: FailKind,
+    /// HTTP status to answer with (default 500).
+    #[serde(default = "default_status")]
+    pub status: u16,
+}
+
+/// One logged request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// HTTP method.
+    pub method: String,
+    /// Path (without query).
+    pub path: String,
+    /// GraphQL `operationName`, when given.
+    pub operation_name: Option<String>,
+    /// Response status.
+    pub status: u16,
+    /// Kind used for counting: `graphql:<operationName>`, `graphql`, or `rest:<endpoint>`.
+    pub kind: String,
+}
+
+/// Recent requests plus counters since the last reset.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RequestLog {
+    /// The most recent entries (at most [`LOG_CAPACITY`]).
+    pub entries: VecDeque<LogEntry>,
+    /// Requests per kind.
+    pub counts: BTreeMap<String, u64>,
+    /// Requests per status.
+    pub statuses: BTreeMap<u16, u64>,
+    /// All requests.
+    pub total: u64,
+}
+
+/// How many entries the request log keeps (counts are kept for all).
+pub const LOG_CAPACITY: usize = 10_000;
+
+/// Rate-limit accounting of one request.
+#[derive(Debug, Clone, Copy)]
+pub struct RateDecision {
+    /// `RateLimit-Limit`.
+    pub limit: u32,
+    /// `RateLimit-Remaining`.
+    pub remaining: u32,
+    /// `RateLimit-Reset` (epoch seconds).
+    pub reset: i64,
+    /// `RateLimit-Observed`.
+    pub observed: u32,
+    /// Whether the request may proceed.
+    pub allowed: bool,
+}
+
+/// Nominal limit reported in headers when no limit is enforced (gitlab.com's API default).
+const NOMINAL_RPM: u32 = 2_000;
+
+struct Inner {
+    token: String,
+    scopes: Vec<String>,
+    store: Store,
+    switches: RwLock<Switches>,
+    fail_rules: RwLock<Vec<FailRule>>,
+    log: Mutex<RequestLog>,
+    window: Mutex<(i64, u32)>,
+    seq: AtomicU64,
+}
+
+/// Shared simulator state; clone freely.
+#[derive(Clone)]
+pub struct SimState(Arc<Inner>);
+
+impl std::fmt::Debug for SimState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimState")
+            .field("size", &self.0.store.size())
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl SimState {
+    /// Builds the state (data is generated lazily; this is instant for every size).
+    pub fn new(config: SimConfig) -> Self {
+        SimState(Arc::new(Inner {
+            token: config.token,
+            scopes: config.token_scopes,
+            store: Store::new(config.size),
+            switches: RwLock::new(config.switches),
+            fail_rules: RwLock::default(),
+            log: Mutex::default(),
+            window: Mutex::new((0, 0)),
+            seq: AtomicU64::new(0),
+        }))
+    }
+
+    /// The data store.
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    /// Whether `token` is the configured one.
+    pub fn token_ok(&self, token: &str) -> bool {
+        token == self.0.token
+    }
+
+    /// Scopes of the token.
+    pub fn scopes(&self) -> &[String] {
+        &self.0.scopes
+    }
+
+    /// Current switches.
+    pub fn switches(&self) -> Switches {
+        self.0
+            .switches
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Replaces the switches.
+    pub fn set_switches(&self, s: Switches) {
+        *self
+            .0
+            .switches
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = s;
+    }
+
+    /// Adds a fail-for-good rule.
+    pub fn add_fail_rule(&self, rule: FailRule) {
+        self.0
+            .fail_rules
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(rule);
+    }
+
+    /// Removes all fail-for-good rules.
+    pub fn clear_fail_rules(&self) {
+        self.0
+            .fail_rules
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    /// Current fail-for-good rules.
+    pub fn fail_rules(&self) -> Vec<FailRule> {
+        self.0
+            .fail_rules
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Status to fail with when a rule matches `path` + `kind`.
+    pub fn failing_status(&self, path: &str, kind: FailKind) -> Option<u16> {
+        self.0
+            .fail_rules
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|r| r.kind == kind && r.path == path)
+            .map(|r| r.status)
+    }
+
+    /// Applies a data mutation.
+    pub fn mutate(&self, m: &Mutation) -> Result<MutationOutcome, MutationError> {
+        mutation::apply(&self.0.store, m)
+    }
+
+    /// Snapshot of the request log.
+    pub fn request_log(&self) -> RequestLog {
+        lock(&self.0.log).clone()
+    }
+
+    /// Clears the request log and counters.
+    pub fn clear_request_log(&self) {
+        *lock(&self.0.log) = RequestLog::default();
+    }
+
+    /// Records one request.
+    pub fn record(&self, entry: LogEntry) {
+        let mut log = lock(&self.0.log);
+        log.total += 1;
+        *log.counts.entry(entry.kind.clone()).or_default() += 1;
+        *log.statuses.entry(entry.status).or_default() += 1;
+        if log.entries.len() == LOG_CAPACITY {
+            log.entries.pop_front();
+        }
+        log.entries.push_back(entry);
+    }
+
+    /// Counts the request against the current one-minute window.
+    pub fn rate_check(&self, now: i64) -> RateDecision {
+        let limit = self.switches().rate_limit_rpm;
+        let window_start = now - now.rem_euclid(60);
+        let mut w = lock(&self.0.window);
+        if w.0 != window_start {
+            *w = (window_start, 0);
+        }
+        w.1 += 1;
+        let observed = w.1;
+        let nominal = limit.unwrap_or(NOMINAL_RPM);
+        RateDecision {
+            limit: nominal,
+            remaining: nominal.saturating_sub(observed),
+            reset: window_start + 60,
+            observed,
+            allowed: limit.is_none_or(|l| observed <= l),
+        }
+    }
+
+    /// A deterministic pseudo-random number in `[0, 1)` for fault decisions (one per call).
+    pub fn draw(&self) -> f64 {
+        let n = self.0.seq.fetch_add(1, Ordering::Relaxed);
+        (hash(&[n, 0xFA17]) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Documents a full sync of all member projects must produce with default settings, by
+    /// `type`, for the current data (mutations included).
+    pub fn expected_counts(&self) -> BTreeMap<String, u64> {
+        let s = &self.0.store;
+        let mut out: BTreeMap<String, u64> = [
+            "Project",
+            "Issue",
+            "Merge Request",
+            "Release",
+            "Epic",
+            "File",
+        ]
+        .iter()
+        .map(|k| (k.to_string(), 0))
+        .collect();
+        let mut groups = std::collections::BTreeSet::new();
+        let mut add = |k: &str, n: usize| *out.entry(k.to_string()).or_default() += n as u64;
+        for p in s.projects().into_iter().filter(|p| p.member) {
+            add("Project", 1);
+            add("Issue", s.item_keys(Kind::Issue, p.index).len());
+            add(
+                "Merge Request",
+                s.item_keys(Kind::MergeRequest, p.index).len(),
+            );
+            add("Release", s.releases(p.index).len());
+            if p.has_repo {
+                let root = repo::list(p.index, "", false).unwrap_or_default();
+                add(
+                    "File",
+                    root.iter().filter(|e| repo::is_readme_candidate(e)).count(),
+                );
+            }
+            if let Some(g) = p.group {
+                groups.insert(g);
+            }
+        }
+        for g in groups {
+            add("Epic", s.item_keys(Kind::Epic, g).len());
+        }
+        out
+    }
+}
