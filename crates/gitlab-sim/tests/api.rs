@@ -614,3 +614,24 @@ async fn introspected_names_exist_in_the_vendored_gitlab_schema() {
     }
     assert!(checked > 100, "only {checked} fields checked");
 }
+
+#[tokio::test]
+async fn huge_size_starts_instantly_and_serves_pages() {
+    let started = std::time::Instant::now();
+    let sim = start(Size::Huge).await;
+    let data = sim
+        .data(&queries::project_issues(), json!({ "path": P0 }))
+        .await;
+    assert_eq!(
+        data["project"]["workItems"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        50
+    );
+    assert_eq!(data["project"]["workItems"]["nodes"][0]["iid"], "5000");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let expected = gitlab_sim::expected_counts(Size::Huge);
+    assert_eq!(expected["Issue"], 50 * 5000);
+    assert_eq!(expected["Merge Request"], 50 * 500);
+}

@@ -177,6 +177,28 @@ impl Store {
             .collect()
     }
 
+    /// Existing items of an owner with their cheap fields, newest first, computed under one
+    /// lock (listings filter thousands of items per request).
+    pub fn item_metas(&self, kind: Kind, owner: usize) -> Vec<(ItemKey, ItemMeta)> {
+        let max = self.max_iid(kind, owner);
+        let ov = read(&self.overlay);
+        (1..=max)
+            .rev()
+            .map(|iid| ItemKey::new(kind, owner, iid))
+            .filter_map(|k| {
+                let patch = ov.items.get(&k);
+                if patch.is_some_and(|p| p.deleted) {
+                    return None;
+                }
+                let mut m = items::meta(k);
+                if let Some(t) = patch.and_then(|p| p.updated_at) {
+                    m.updated_at = t;
+                }
+                Some((k, m))
+            })
+            .collect()
+    }
+
     /// Releases of a project, newest release first (`RELEASED_AT_DESC`).
     pub fn releases(&self, project: usize) -> Vec<ReleaseData> {
         let ov = read(&self.overlay);

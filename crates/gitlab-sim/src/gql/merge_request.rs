@@ -264,10 +264,9 @@ pub fn list(
         .flatten()
         .collect();
     let ranked: Vec<(u64, _)> = s
-        .item_keys(Kind::MergeRequest, project)
+        .item_metas(Kind::MergeRequest, project)
         .into_iter()
-        .filter(|k| iids.as_ref().is_none_or(|v| v.contains(&k.iid)))
-        .filter_map(|k| s.meta(k).map(|m| (k, m)))
+        .filter(|(k, _)| iids.as_ref().is_none_or(|v| v.contains(&k.iid)))
         .filter(|(k, m)| {
             filter.state.is_none_or(|st| {
                 st == MergeRequestState::All || st == MergeRequestState::of(m.state)

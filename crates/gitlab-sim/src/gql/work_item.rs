@@ -248,11 +248,10 @@ pub fn list(
         if filter.types.as_ref().is_some_and(|t| !t.contains(&wanted)) {
             continue;
         }
-        for key in s.item_keys(*kind, *owner) {
+        for (key, m) in s.item_metas(*kind, *owner) {
             if iids.as_ref().is_some_and(|v| !v.contains(&key.iid)) {
                 continue;
             }
-            let Some(m) = s.meta(key) else { continue };
             if filter.state.is_some_and(|st| !st.matches(m.state))
                 || after.is_some_and(|a| m.updated_at < a)
                 || before.is_some_and(|b| m.updated_at > b)
