@@ -1,0 +1,92 @@
+//! The on-disk format marker: `gitlab-connector-index.json` beside tantivy's files.
+//!
+//! The marker is written first, before tantivy creates its files, so a directory with tantivy
+//! files and no marker is never one of ours. A marker with a version other than
+//! [`FORMAT_VERSION`] is refused rather than guessed at.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::LocalIndexError;
+
+/// Name of the marker file inside the index directory.
+pub const MARKER_FILE: &str = "gitlab-connector-index.json";
+
+/// The format version this build reads and writes. Bump it whenever the schema or the meaning
+/// of a stored field changes; older indexes are then refused with a clear error.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// The `format` value of the marker, so a stray JSON file of the same name is not taken for ours.
+const FORMAT_NAME: &str = "gitlab-connector-index";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Marker {
+    format: String,
+    version: u64,
+}
+
+/// What [`check_or_create`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum MarkerState {
+    /// The directory was new or empty: the marker has just been written.
+    Created,
+    /// A marker of the current version was already there.
+    Existing,
+}
+
+/// Checks the marker of `dir`; when `create` is true and the directory is missing or empty,
+/// creates it and writes the marker.
+pub(crate) fn check_or_create(dir: &Path, create: bool) -> Result<MarkerState, LocalIndexError> {
+    let marker = dir.join(MARKER_FILE);
+    let io = |operation, path: PathBuf| {
+        move |source| LocalIndexError::Io {
+            path,
+            operation,
+            source,
+        }
+    };
+    if marker.exists() {
+        let text =
+            fs::read_to_string(&marker).map_err(io("read the format marker", marker.clone()))?;
+        let parsed: Marker =
+            serde_json::from_str(&text).map_err(|err| LocalIndexError::BadMarker {
+                path: marker.clone(),
+                reason: err.to_string(),
+            })?;
+        if parsed.format != FORMAT_NAME {
+            return Err(LocalIndexError::NotAnIndex {
+                path: dir.to_owned(),
+            });
+        }
+        if parsed.version != FORMAT_VERSION {
+            return Err(LocalIndexError::UnsupportedVersion {
+                path: dir.to_owned(),
+                found: parsed.version,
+                supported: FORMAT_VERSION,
+            });
+        }
+        return Ok(MarkerState::Existing);
+    }
+    let is_empty = match fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => true,
+        Err(err) => return Err(io("list the directory", dir.to_owned())(err)),
+    };
+    if !is_empty || !create {
+        return Err(LocalIndexError::NotAnIndex {
+            path: dir.to_owned(),
+        });
+    }
+    fs::create_dir_all(dir).map_err(io("create the directory", dir.to_owned()))?;
+    let body = Marker {
+        format: FORMAT_NAME.to_owned(),
+        version: FORMAT_VERSION,
+    };
+    let text = serde_json::to_string_pretty(&body).unwrap_or_default();
+    let tmp = dir.join(format!("{MARKER_FILE}.tmp"));
+    fs::write(&tmp, text).map_err(io("write the format marker", tmp.clone()))?;
+    fs::rename(&tmp, &marker).map_err(io("write the format marker", marker.clone()))?;
+    Ok(MarkerState::Created)
+}

@@ -1,0 +1,83 @@
+//! [`LocalIndex`]: the handle the sync writes through, and its [`Sink`] implementation.
+
+use std::path::{Path, PathBuf};
+
+use connector_core::{Document, ExistingDoc, Sink, SinkError, WriteReport};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::LocalIndexError;
+use crate::writer::{COMMAND_QUEUE, Command, WriterState};
+
+/// A local index opened for writing. Holds the index's writer lock until dropped (or until
+/// [`Sink::finish`], after which the next change takes it again).
+///
+/// Dropping it without `finish` discards uncommitted work; the index stays as of the last
+/// commit.
+#[derive(Debug)]
+pub struct LocalIndex {
+    dir: PathBuf,
+    commands: mpsc::Sender<Command>,
+}
+
+impl LocalIndex {
+    /// Opens the index in `dir`, creating the directory and an empty index when missing or
+    /// empty, and starts its writer thread.
+    ///
+    /// Blocks briefly on file I/O; call it before entering hot async code (or through
+    /// `spawn_blocking`). Fails with [`LocalIndexError::Locked`] when another writer holds the
+    /// index, [`LocalIndexError::NotAnIndex`] for a non-empty directory that is not ours, and
+    /// [`LocalIndexError::UnsupportedVersion`] for another format version.
+    pub fn open_or_create(dir: &Path) -> Result<LocalIndex, LocalIndexError> {
+        let state = WriterState::open(dir)?;
+        let (commands, receiver) = mpsc::channel(COMMAND_QUEUE);
+        std::thread::Builder::new()
+            .name("local-index-writer".to_owned())
+            .spawn(move || state.run(receiver))
+            .map_err(|source| LocalIndexError::Io {
+                path: dir.to_owned(),
+                operation: "start the writer thread",
+                source,
+            })?;
+        Ok(LocalIndex {
+            dir: dir.to_owned(),
+            commands,
+        })
+    }
+
+    /// The index directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    async fn call<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<T, LocalIndexError>>) -> Command,
+    ) -> Result<T, LocalIndexError> {
+        let gone = || LocalIndexError::WriterGone {
+            path: self.dir.clone(),
+        };
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(make(reply)).await.map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
+    }
+}
+
+impl Sink for LocalIndex {
+    /// Every committed document (writes not yet finished are not listed).
+    async fn existing(&mut self) -> Result<Vec<ExistingDoc>, SinkError> {
+        Ok(self.call(Command::Existing).await?)
+    }
+
+    async fn write(&mut self, batch: Vec<Document>) -> Result<WriteReport, SinkError> {
+        Ok(self.call(|reply| Command::Write(batch, reply)).await?)
+    }
+
+    async fn delete(&mut self, ids: Vec<String>) -> Result<u64, SinkError> {
+        Ok(self.call(|reply| Command::Delete(ids, reply)).await?)
+    }
+
+    /// Commits, waits for tantivy's merges, and makes everything searchable.
+    async fn finish(&mut self) -> Result<(), SinkError> {
+        Ok(self.call(Command::Commit).await?)
+    }
+}

@@ -1,0 +1,64 @@
+//! The embedded local search index of gitlab-connector: the default sink of
+//! `gitlab-connector sync` and the search behind `gitlab-connector search`.
+//!
+//! * [`LocalIndex`] opens (or creates) an index directory and implements
+//!   [`connector_core::Sink`]: upsert by `_id`, list, delete, commit on `finish`. Tantivy's
+//!   writer runs on a dedicated thread fed by a bounded channel, so async callers never block.
+//! * [`search`], [`count_by_type`] and [`get`] read an index without taking its writer lock;
+//!   [`format_hits`] renders hits for a terminal, and [`Hit`] serializes for `--json`.
+//!
+//! It sits below the sync engine (which drives the `Sink`) and the CLI (which calls `search`).
+//!
+//! # On-disk format, version 1
+//!
+//! The directory holds tantivy's files plus `gitlab-connector-index.json`:
+//! `{"format": "gitlab-connector-index", "version": 1}` ([`FORMAT_VERSION`]). A directory with
+//! files but no marker, or a marker of another version, is refused with an error naming it.
+//! Only one writer at a time: a second one fails with "index DIR is locked by another
+//! gitlab-connector".
+//!
+//! | field          | tantivy type            | content                                        |
+//! |----------------|-------------------------|------------------------------------------------|
+//! | `_id`          | raw string, indexed, stored | the document `_id` (upsert key)            |
+//! | `type`         | raw string, indexed, stored, fast | `type`, for `--type` filters         |
+//! | `title`        | text, stored            | [`Document::title`](connector_core::Document::title) |
+//! | `body`         | text, stored            | the body, searched and used for snippets       |
+//! | `url`          | stored                  | `web_url`                                      |
+//! | `scope`        | stored                  | the [`ScopeKey`](connector_core::ScopeKey) as text (`project 7 issues`) |
+//! | `content_hash` | u64, indexed, stored, fast | [`Document::content_hash`](connector_core::Document::content_hash) |
+//! | `source`       | stored                  | the full `_source` JSON (the serialized `Document`) |
+//!
+//! # Example
+//!
+//! ```
+//! use connector_core::{Document, Sink};
+//! use sink_local::{LocalIndex, SearchOptions};
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+//! let dir = tempfile::tempdir()?;
+//! let mut index = LocalIndex::open_or_create(dir.path())?;
+//! let mut doc = Document::new("issue_1_1", "Issue").with("title", "Crash on start");
+//! doc.body = "The app crashes when started offline.".into();
+//! index.write(vec![doc]).await?;
+//! index.finish().await?;
+//! let hits = sink_local::search(dir.path(), "crash", &SearchOptions::default())?;
+//! assert_eq!(hits[0].id, "issue_1_1");
+//! # Ok(()) }
+//! ```
+
+mod error;
+mod format;
+mod index;
+mod output;
+mod schema;
+mod scope_text;
+mod search;
+mod store;
+mod writer;
+
+pub use error::LocalIndexError;
+pub use format::{FORMAT_VERSION, MARKER_FILE};
+pub use index::LocalIndex;
+pub use output::format_hits;
+pub use search::{Hit, SearchOptions, count_by_type, get, search};
+pub use writer::WRITER_MEMORY_BUDGET;

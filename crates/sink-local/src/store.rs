@@ -1,0 +1,113 @@
+//! Opening the tantivy index and converting between [`Document`]s and stored documents.
+
+use std::path::Path;
+
+use connector_core::{Document, ExistingDoc};
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::schema::Value;
+use tantivy::{Index, Searcher, TantivyDocument, Term};
+
+use crate::format::{self, MarkerState};
+use crate::schema::{self, Fields};
+use crate::{LocalIndexError, scope_text};
+
+/// Store blocks kept decompressed while walking every document (tantivy's own default).
+const STORE_CACHE_BLOCKS: usize = 10;
+
+/// Opens the index in `dir`, creating directory, marker and index when `create` is true and
+/// the directory is missing or empty.
+pub(crate) fn open(dir: &Path, create: bool) -> Result<(Index, Fields), LocalIndexError> {
+    let state = format::check_or_create(dir, create)?;
+    let has_meta = dir.join("meta.json").exists();
+    let index = if state == MarkerState::Created || !has_meta {
+        Index::create_in_dir(dir, schema::build())
+            .map_err(|err| LocalIndexError::tantivy(dir, "create the index", err))?
+    } else {
+        Index::open_in_dir(dir)
+            .map_err(|err| LocalIndexError::tantivy(dir, "open the index", err))?
+    };
+    let fields = Fields::of(&index.schema()).ok_or_else(|| LocalIndexError::NotAnIndex {
+        path: dir.to_owned(),
+    })?;
+    Ok((index, fields))
+}
+
+/// The stored form of a document.
+pub(crate) fn to_stored(doc: &Document, fields: &Fields) -> (TantivyDocument, u64) {
+    let source = serde_json::to_string(doc).unwrap_or_default();
+    let mut stored = TantivyDocument::default();
+    stored.add_text(fields.id, &doc.id);
+    stored.add_text(fields.doc_type, &doc.doc_type);
+    stored.add_text(fields.title, doc.title());
+    stored.add_text(fields.body, &doc.body);
+    if let Some(url) = doc.url() {
+        stored.add_text(fields.url, url);
+    }
+    if let Some(scope) = doc.scope() {
+        stored.add_text(fields.scope, scope_text::to_text(&scope));
+    }
+    stored.add_u64(fields.content_hash, doc.content_hash());
+    let bytes = source.len() as u64;
+    stored.add_text(fields.source, source);
+    (stored, bytes)
+}
+
+/// The first text value of `field` in a stored document.
+pub(crate) fn text<'a>(doc: &'a TantivyDocument, field: tantivy::schema::Field) -> Option<&'a str> {
+    doc.get_first(field).and_then(|value| value.as_str())
+}
+
+/// Whether a live (not deleted) document with this `_id` is visible to `searcher`.
+pub(crate) fn contains(
+    searcher: &Searcher,
+    fields: &Fields,
+    id: &str,
+    dir: &Path,
+) -> Result<bool, LocalIndexError> {
+    let query = TermQuery::new(
+        Term::from_field_text(fields.id, id),
+        IndexRecordOption::Basic,
+    );
+    let count = searcher
+        .search(&query, &Count)
+        .map_err(|err| LocalIndexError::tantivy(dir, "look up an _id", err))?;
+    Ok(count > 0)
+}
+
+/// Every live document's id, scope and content hash.
+pub(crate) fn existing(
+    searcher: &Searcher,
+    fields: &Fields,
+    dir: &Path,
+) -> Result<Vec<ExistingDoc>, LocalIndexError> {
+    let mut found = Vec::new();
+    for segment in searcher.segment_readers() {
+        let store = segment
+            .get_store_reader(STORE_CACHE_BLOCKS)
+            .map_err(|source| LocalIndexError::Io {
+                path: dir.to_owned(),
+                operation: "read the document store",
+                source,
+            })?;
+        for doc_id in segment.doc_ids_alive() {
+            let doc: TantivyDocument = store
+                .get(doc_id)
+                .map_err(|err| LocalIndexError::tantivy(dir, "read a stored document", err))?;
+            let id = text(&doc, fields.id).ok_or_else(|| LocalIndexError::CorruptDocument {
+                path: dir.to_owned(),
+                id: "?".to_owned(),
+                reason: "no _id".to_owned(),
+            })?;
+            found.push(ExistingDoc {
+                id: id.to_owned(),
+                scope: text(&doc, fields.scope).and_then(scope_text::parse),
+                content_hash: doc
+                    .get_first(fields.content_hash)
+                    .and_then(|value| value.as_u64()),
+            });
+        }
+    }
+    Ok(found)
+}
