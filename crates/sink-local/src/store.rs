@@ -21,6 +21,12 @@ const STORE_CACHE_BLOCKS: usize = 10;
 pub(crate) fn open(dir: &Path, create: bool) -> Result<(Index, Fields), LocalIndexError> {
     let state = format::check_or_create(dir, create)?;
     let has_meta = dir.join("meta.json").exists();
+    if !create && !has_meta {
+        // A marker without tantivy files: creation was interrupted; only a writer repairs it.
+        return Err(LocalIndexError::NotAnIndex {
+            path: dir.to_owned(),
+        });
+    }
     let index = if state == MarkerState::Created || !has_meta {
         Index::create_in_dir(dir, schema::build())
             .map_err(|err| LocalIndexError::tantivy(dir, "create the index", err))?
@@ -55,7 +61,7 @@ pub(crate) fn to_stored(doc: &Document, fields: &Fields) -> (TantivyDocument, u6
 }
 
 /// The first text value of `field` in a stored document.
-pub(crate) fn text<'a>(doc: &'a TantivyDocument, field: tantivy::schema::Field) -> Option<&'a str> {
+pub(crate) fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<&str> {
     doc.get_first(field).and_then(|value| value.as_str())
 }
 
