@@ -1,0 +1,172 @@
+//! Fragments shared by several operations: page info, people, labels, notes, discussions.
+
+use super::schema;
+
+/// `pageInfo { hasNextPage endCursor }` of any connection.
+#[derive(cynic::QueryFragment, Debug, Clone, Default)]
+pub struct PageInfo {
+    /// Whether another page follows.
+    pub has_next_page: bool,
+    /// Cursor to pass as `after` for the next page.
+    pub end_cursor: Option<String>,
+}
+
+impl PageInfo {
+    /// The cursor of the next page, when there is one.
+    pub fn next_cursor(&self) -> Option<&str> {
+        match (self.has_next_page, &self.end_cursor) {
+            (true, Some(cursor)) if !cursor.is_empty() => Some(cursor),
+            _ => None,
+        }
+    }
+}
+
+/// A user as most of GitLab's schema exposes it (`username name`).
+#[derive(cynic::QueryFragment, Debug, Clone)]
+pub struct UserCore {
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A merge request assignee (`username name`).
+#[derive(cynic::QueryFragment, Debug, Clone)]
+pub struct MergeRequestAssignee {
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A merge request reviewer (`username name`).
+#[derive(cynic::QueryFragment, Debug, Clone)]
+pub struct MergeRequestReviewer {
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A merge request author (`username name`).
+#[derive(cynic::QueryFragment, Debug, Clone)]
+pub struct MergeRequestAuthor {
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A label (`title`).
+#[derive(cynic::QueryFragment, Debug, Clone)]
+pub struct Label {
+    /// The label's title.
+    pub title: String,
+}
+
+/// The diff position of a note on a merge request diff.
+#[derive(cynic::QueryFragment, Debug, Clone)]
+pub struct DiffPosition {
+    /// Line in the new file.
+    pub new_line: Option<i32>,
+    /// Line in the old file.
+    pub old_line: Option<i32>,
+    /// Path in the new version.
+    pub new_path: Option<String>,
+    /// Path in the old version.
+    pub old_path: Option<String>,
+    /// `text`, `image` or `file`.
+    pub position_type: DiffPositionType,
+}
+
+/// GitLab's `DiffPositionType`; unknown values are kept verbatim.
+#[derive(cynic::Enum, Debug, Clone, PartialEq, Eq)]
+#[cynic(rename_all = "lowercase")]
+pub enum DiffPositionType {
+    /// `text`
+    Text,
+    /// `image`
+    Image,
+    /// `file`
+    File,
+    /// A value this schema does not know.
+    #[cynic(fallback)]
+    Other(String),
+}
+
+impl DiffPositionType {
+    /// The value as GitLab spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DiffPositionType::Text => "text",
+            DiffPositionType::Image => "image",
+            DiffPositionType::File => "file",
+            DiffPositionType::Other(value) => value,
+        }
+    }
+}
+
+/// A note (comment) of an issue, merge request or epic.
+#[derive(cynic::QueryFragment, Debug, Clone)]
+pub struct Note {
+    /// Global id (`gid://gitlab/Note/1`, `…/DiffNote/2`).
+    pub id: String,
+    /// Markdown body.
+    pub body: String,
+    /// Creation time.
+    pub created_at: String,
+    /// Last update time.
+    pub updated_at: String,
+    /// Whether GitLab generated the note ("changed the label …").
+    pub system: bool,
+    /// Author; `None` for deleted users.
+    pub author: Option<UserCore>,
+    /// Diff position, for diff notes.
+    pub position: Option<DiffPosition>,
+}
+
+/// A page of notes.
+#[derive(cynic::QueryFragment, Debug, Clone)]
+pub struct NoteConnection {
+    /// Paging state.
+    pub page_info: PageInfo,
+    /// The notes (decoded one by one by callers; see the module docs).
+    pub nodes: Option<Vec<Option<Note>>>,
+}
+
+/// A discussion (thread) with the first page of its notes.
+#[derive(cynic::QueryFragment, Debug, Clone)]
+pub struct Discussion {
+    /// Global id of the discussion.
+    pub id: String,
+    /// First page of notes (width 50, the reference's nested width for work items).
+    #[arguments(first: 50)]
+    pub notes: NoteConnection,
+}
+
+/// A page of discussions.
+#[derive(cynic::QueryFragment, Debug, Clone)]
+pub struct DiscussionConnection {
+    /// Paging state.
+    pub page_info: PageInfo,
+    /// The discussions.
+    pub nodes: Option<Vec<Option<Discussion>>>,
+}
+
+/// A page of users.
+#[derive(cynic::QueryFragment, Debug, Clone)]
+pub struct UserCoreConnection {
+    /// Paging state.
+    pub page_info: PageInfo,
+    /// The users.
+    pub nodes: Option<Vec<Option<UserCore>>>,
+}
+
+/// A page of labels.
+#[derive(cynic::QueryFragment, Debug, Clone)]
+pub struct LabelConnection {
+    /// Paging state.
+    pub page_info: PageInfo,
+    /// The labels.
+    pub nodes: Option<Vec<Option<Label>>>,
+}

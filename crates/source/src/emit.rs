@@ -1,0 +1,109 @@
+//! [`Emitter`]: the sending half of the bounded channel behind the event stream.
+
+use connector_core::{Document, ScopeKey, SourceError, SourceEvent};
+use tokio::sync::mpsc;
+
+use crate::Error;
+
+/// Events waiting between the source and its consumer. Bounded, so a slow sink slows the
+/// fetching down instead of piling documents up in memory (a page of 100 items plus the
+/// follow-ups of a few concurrent projects fits comfortably).
+pub const CHANNEL_CAPACITY: usize = 256;
+
+/// The consumer dropped the stream; producers stop.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Closed;
+
+/// Sends events to the stream's consumer.
+#[derive(Clone)]
+pub(crate) struct Emitter {
+    tx: mpsc::Sender<Result<SourceEvent, SourceError>>,
+}
+
+impl Emitter {
+    /// Wraps the sending half of the channel.
+    pub(crate) fn new(tx: mpsc::Sender<Result<SourceEvent, SourceError>>) -> Self {
+        Emitter { tx }
+    }
+
+    async fn send(&self, event: Result<SourceEvent, SourceError>) -> Result<(), Closed> {
+        self.tx.send(event).await.map_err(|_| Closed)
+    }
+
+    /// Emits a document.
+    pub(crate) async fn document(&self, doc: Document) -> Result<(), Closed> {
+        self.send(Ok(SourceEvent::Document(doc))).await
+    }
+
+    /// Reports something deliberately left out.
+    pub(crate) async fn skipped(
+        &self,
+        what: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Result<(), Closed> {
+        let (what, reason) = (what.into(), reason.into());
+        tracing::warn!(what = %what, reason = %reason, "skipped");
+        self.send(Ok(SourceEvent::Skipped { what, reason })).await
+    }
+
+    /// Reports a scope whose listing did not complete.
+    pub(crate) async fn incomplete(
+        &self,
+        scope: ScopeKey,
+        reason: impl Into<String>,
+    ) -> Result<(), Closed> {
+        let reason = reason.into();
+        tracing::warn!(scope = %scope, reason = %reason, "listing incomplete");
+        self.send(Ok(SourceEvent::Incomplete { scope, reason }))
+            .await
+    }
+
+    /// Ends the stream with a fatal error.
+    pub(crate) async fn fatal(&self, error: Error) {
+        tracing::error!(error = %error, "source failed");
+        // Nothing to do when the consumer is already gone.
+        let _ = self.send(Err(Box::new(error))).await;
+    }
+}
+
+/// Problems met while completing one item, reported after its document.
+#[derive(Debug, Default)]
+pub(crate) struct Problems {
+    /// Nested entries that did not decode: `(what, reason)`.
+    pub skipped: Vec<(String, String)>,
+    /// Reasons the item's scope may be missing data.
+    pub incomplete: Vec<String>,
+}
+
+impl Problems {
+    /// Records nodes that did not decode.
+    pub(crate) fn skip(&mut self, bad: Vec<(String, String)>) {
+        self.skipped.extend(bad);
+    }
+
+    /// Records that data may be missing, and why.
+    pub(crate) fn incomplete(&mut self, reason: impl Into<String>) {
+        self.incomplete.push(reason.into());
+    }
+
+    /// Records GraphQL errors that came along with data.
+    pub(crate) fn partial(&mut self, what: &str, errors: &[String]) {
+        if !errors.is_empty() {
+            self.incomplete(format!(
+                "{what}: partial data with GraphQL errors: {}",
+                errors.join("; ")
+            ));
+        }
+    }
+
+    /// Emits everything recorded, against `scope`.
+    pub(crate) async fn emit(self, out: &Emitter, scope: &ScopeKey) -> Result<(), Closed> {
+        for (what, reason) in self.skipped {
+            out.skipped(what, reason).await?;
+        }
+        for reason in self.incomplete {
+            out.incomplete(scope.clone(), reason).await?;
+        }
+        Ok(())
+    }
+}

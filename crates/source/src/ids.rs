@@ -1,0 +1,96 @@
+//! `_id` schemes (spec §4, part of the compatibility contract) and small text helpers.
+
+/// The numeric id at the end of a global id (`gid://gitlab/Project/123` → `123`); a string
+/// without `/` is returned as is.
+pub fn numeric_id(global_id: &str) -> &str {
+    global_id.rsplit('/').next().unwrap_or(global_id)
+}
+
+/// `project_<N>`.
+pub fn project_id(project: &str) -> String {
+    format!("project_{project}")
+}
+
+/// `<type lower-cased, spaces → _>_<owner>_<iid>`: `issue_123_7`, `epic_my-group_sub_12`.
+pub fn work_item_id(type_name: &str, owner: &str, iid: &str) -> String {
+    format!(
+        "{}_{owner}_{iid}",
+        type_name.to_lowercase().replace(' ', "_")
+    )
+}
+
+/// The owner part of an epic `_id` and its `group_id` field: the group path with `/` → `_`.
+pub fn group_key(group_path: &str) -> String {
+    group_path.replace('/', "_")
+}
+
+/// `mr_<N>_<iid>`.
+pub fn merge_request_id(project: &str, iid: &str) -> String {
+    format!("mr_{project}_{iid}")
+}
+
+/// `release_<N>_<tag>`.
+pub fn release_id(project: &str, tag: &str) -> String {
+    format!("release_{project}_{tag}")
+}
+
+/// `file_<N>_<path>`.
+pub fn file_id(project: &str, path: &str) -> String {
+    format!("file_{project}_{path}")
+}
+
+/// Joins the non-empty parts of the searchable text with blank lines.
+pub fn join_body<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
+    let mut body = String::new();
+    for part in parts
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        if !body.is_empty() {
+            body.push_str("\n\n");
+        }
+        body.push_str(part);
+    }
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_schemes_match_the_reference() {
+        assert_eq!(
+            project_id(numeric_id("gid://gitlab/Project/123")),
+            "project_123"
+        );
+        assert_eq!(numeric_id("123"), "123");
+        assert_eq!(work_item_id("Issue", "123", "7"), "issue_123_7");
+        assert_eq!(work_item_id("ISSUE", "123", "7"), "issue_123_7");
+        assert_eq!(work_item_id("Key Result", "123", "7"), "key_result_123_7");
+        assert_eq!(
+            work_item_id("Epic", &group_key("my-group/sub"), "12"),
+            "epic_my-group_sub_12"
+        );
+        assert_eq!(merge_request_id("123", "1"), "mr_123_1");
+        assert_eq!(release_id("123", "v1.0.0"), "release_123_v1.0.0");
+        assert_eq!(file_id("123", "README.md"), "file_123_README.md");
+    }
+
+    #[test]
+    fn body_joins_non_empty_parts_with_blank_lines() {
+        assert_eq!(
+            join_body([
+                Some("Title"),
+                None,
+                Some("  "),
+                Some("desc\n"),
+                Some("note")
+            ]),
+            "Title\n\ndesc\n\nnote"
+        );
+        assert_eq!(join_body([None, Some("")]), "");
+    }
+}

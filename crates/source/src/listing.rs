@@ -1,0 +1,327 @@
+//! Cursor pagination over raw GraphQL answers: one request per page, page-size halving on
+//! complexity/timeout errors (DESIGN principle 9), partial data kept, nodes decoded one by one.
+
+use gitlab_client::GitlabClient;
+use gitlab_client::graphql::common::PageInfo;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::Error;
+
+/// One page of a connection, still raw.
+#[derive(Debug, Default)]
+pub(crate) struct Page {
+    /// The raw nodes (`null` entries dropped).
+    pub nodes: Vec<Value>,
+    /// Cursor of the next page, when there is one.
+    pub next: Option<String>,
+    /// GraphQL errors that came with the data: the page may be missing items.
+    pub errors: Vec<String>,
+}
+
+/// Whether GitLab's messages say the query was too expensive (so a smaller page may pass).
+pub(crate) fn is_too_complex(messages: &[String]) -> bool {
+    messages.iter().any(|message| {
+        let message = message.to_lowercase();
+        [
+            "complexity",
+            "timeout",
+            "timed out",
+            "too large",
+            "too many records",
+            "max page size",
+        ]
+        .iter()
+        .any(|needle| message.contains(needle))
+    })
+}
+
+/// Walks `keys` down from `data`; `None` when a key is absent or `null`.
+pub(crate) fn walk<'a>(data: &'a Value, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter()
+        .try_fold(data, |value, key| value.get(key))
+        .filter(|value| !value.is_null())
+}
+
+/// Splits a raw connection object into nodes and paging state.
+pub(crate) fn split_connection(connection: &Value, errors: Vec<String>) -> Page {
+    let nodes = connection
+        .get("nodes")
+        .and_then(Value::as_array)
+        .map(|nodes| nodes.iter().filter(|n| !n.is_null()).cloned().collect())
+        .unwrap_or_default();
+    let page_info: PageInfo = connection
+        .get("pageInfo")
+        .and_then(|info| serde_json::from_value(info.clone()).ok())
+        .unwrap_or_default();
+    Page {
+        nodes,
+        next: page_info.next_cursor().map(str::to_owned),
+        errors,
+    }
+}
+
+/// Decodes raw nodes one at a time; a node that does not decode is returned as
+/// `(what, reason)` instead of failing the page (spec §10.5).
+pub(crate) fn decode_nodes<T: DeserializeOwned>(
+    kind: &str,
+    nodes: Vec<Value>,
+) -> (Vec<T>, Vec<(String, String)>) {
+    let mut decoded = Vec::with_capacity(nodes.len());
+    let mut bad = Vec::new();
+    for node in nodes {
+        let name = node_name(kind, &node);
+        match serde_json::from_value::<T>(node) {
+            Ok(item) => decoded.push(item),
+            Err(error) => bad.push((name, format!("malformed {kind} from GitLab: {error}"))),
+        }
+    }
+    (decoded, bad)
+}
+
+fn node_name(kind: &str, node: &Value) -> String {
+    ["id", "iid", "fullPath", "tagName", "username", "title"]
+        .iter()
+        .find_map(|key| {
+            node.get(*key).and_then(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
+        })
+        .map_or_else(|| kind.to_owned(), |id| format!("{kind} {id}"))
+}
+
+/// Walks a top-level listing page by page. The page size starts at `first` (capped at 100)
+/// and is halved for the rest of the listing whenever GitLab calls a page too complex.
+pub(crate) struct Pager {
+    label: String,
+    path: &'static [&'static str],
+    first: i32,
+    after: Option<String>,
+    done: bool,
+}
+
+impl Pager {
+    /// A pager for the connection at `path` inside `data`, named `label` in logs and errors.
+    pub(crate) fn new(label: String, path: &'static [&'static str], first: i32) -> Self {
+        Pager {
+            label,
+            path,
+            first: first.clamp(1, gitlab_client::graphql::MAX_PAGE_SIZE),
+            after: None,
+            done: false,
+        }
+    }
+
+    /// The listing's label.
+    pub(crate) fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Fetches the next page; `None` after the last one. After an `Err` the pager is done.
+    pub(crate) async fn next<Q, V, F>(
+        &mut self,
+        client: &GitlabClient,
+        build: F,
+    ) -> Option<Result<Page, Error>>
+    where
+        V: Serialize,
+        F: Fn(i32, Option<String>) -> cynic::Operation<Q, V>,
+    {
+        if self.done {
+            return None;
+        }
+        let result = fetch(client, &self.label, self.path, &mut self.first, |first| {
+            build(first, self.after.clone())
+        })
+        .await;
+        match &result {
+            Ok(page) => {
+                self.after = page.next.clone();
+                self.done = page.next.is_none();
+            }
+            Err(_) => self.done = true,
+        }
+        Some(result)
+    }
+}
+
+/// One request, repeated with half the page size while GitLab calls it too complex.
+async fn fetch<Q, V, F>(
+    client: &GitlabClient,
+    label: &str,
+    path: &[&str],
+    first: &mut i32,
+    build: F,
+) -> Result<Page, Error>
+where
+    V: Serialize,
+    F: Fn(i32) -> cynic::Operation<Q, V>,
+{
+    loop {
+        let response = client
+            .graphql(label, build(*first))
+            .await
+            .map_err(|source| Error::Client {
+                what: label.to_owned(),
+                source,
+            })?;
+        if let Some(connection) = response.data.as_ref().and_then(|data| walk(data, path)) {
+            return Ok(split_connection(connection, response.errors));
+        }
+        if response.errors.is_empty() {
+            return Err(Error::Missing {
+                what: label.to_owned(),
+            });
+        }
+        if is_too_complex(&response.errors) && *first > 1 {
+            *first = (*first / 2).max(1);
+            tracing::warn!(
+                op = label,
+                first = *first,
+                "query too complex for GitLab; halving the page size"
+            );
+            continue;
+        }
+        return Err(Error::Graphql {
+            what: label.to_owned(),
+            messages: response.errors,
+        });
+    }
+}
+
+/// The remaining pages of a nested connection, starting at `cursor`. `locate` finds the
+/// connection inside `data` (returning a copy); when the parent is gone the follow-up ends with what it has.
+pub(crate) struct FollowUp {
+    /// All nodes of the remaining pages, raw.
+    pub nodes: Vec<Value>,
+    /// GraphQL errors that came with data: some nodes may be missing.
+    pub errors: Vec<String>,
+}
+
+/// Fetches every remaining page of a nested connection.
+pub(crate) async fn follow_up<Q, V, B, L>(
+    client: &GitlabClient,
+    label: &str,
+    cursor: &str,
+    build: B,
+    locate: L,
+) -> Result<FollowUp, Error>
+where
+    V: Serialize,
+    B: Fn(Option<String>) -> cynic::Operation<Q, V>,
+    L: Fn(&Value) -> Option<Value>,
+{
+    let mut result = FollowUp {
+        nodes: Vec::new(),
+        errors: Vec::new(),
+    };
+    let mut after = Some(cursor.to_owned());
+    while let Some(cursor) = after.take() {
+        let response = client
+            .graphql(label, build(Some(cursor)))
+            .await
+            .map_err(|source| Error::Client {
+                what: label.to_owned(),
+                source,
+            })?;
+        let Some(connection) = response.data.as_ref().and_then(&locate) else {
+            if response.errors.is_empty() {
+                break;
+            }
+            return Err(Error::Graphql {
+                what: label.to_owned(),
+                messages: response.errors,
+            });
+        };
+        let page = split_connection(&connection, response.errors);
+        result.nodes.extend(page.nodes);
+        result.errors.extend(page.errors);
+        after = page.next;
+    }
+    Ok(result)
+}
+
+/// Appends `more` to `items`, skipping items whose key is already present (a retried page
+/// must never duplicate nested entries).
+pub(crate) fn extend_unique<T, K: PartialEq>(
+    items: &mut Vec<T>,
+    more: Vec<T>,
+    key: impl Fn(&T) -> K,
+) {
+    for item in more {
+        let k = key(&item);
+        if !items.iter().any(|existing| key(existing) == k) {
+            items.push(item);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Item {
+        iid: String,
+        n: i64,
+    }
+
+    #[test]
+    fn a_malformed_node_is_reported_and_the_others_kept() {
+        let nodes = vec![
+            json!({"iid": "1", "n": 1}),
+            json!({"iid": "2", "n": "oops"}),
+            json!({"iid": "3", "n": 3}),
+        ];
+        let (items, bad) = decode_nodes::<Item>("issue", nodes);
+        assert_eq!(
+            items.iter().map(|i| i.iid.as_str()).collect::<Vec<_>>(),
+            ["1", "3"]
+        );
+        assert_eq!(items[1].n, 3);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].0, "issue 2");
+        assert!(bad[0].1.contains("malformed issue"), "{}", bad[0].1);
+    }
+
+    #[test]
+    fn connection_split_keeps_partial_data_with_errors() {
+        let data = json!({"project": {"workItems": {
+            "pageInfo": {"hasNextPage": true, "endCursor": "abc"},
+            "nodes": [{"iid": "1"}, null]
+        }}});
+        let connection = walk(&data, &["project", "workItems"]).expect("connection present");
+        let page = split_connection(connection, vec!["field x failed".into()]);
+        assert_eq!(page.nodes.len(), 1);
+        assert_eq!(page.next.as_deref(), Some("abc"));
+        assert_eq!(page.errors, ["field x failed"]);
+        assert!(walk(&json!({"project": null}), &["project", "workItems"]).is_none());
+    }
+
+    #[test]
+    fn complexity_timeout_and_size_errors_are_recognised() {
+        assert!(is_too_complex(&[
+            "Query has complexity of 300, which exceeds max complexity of 250".into()
+        ]));
+        assert!(is_too_complex(&["Request timed out".into()]));
+        assert!(is_too_complex(&["Query too large".into()]));
+        assert!(!is_too_complex(&[
+            "Field 'x' doesn't exist on type 'Project'".into()
+        ]));
+    }
+
+    #[test]
+    fn extend_unique_drops_repeated_keys() {
+        let mut users = vec!["a".to_owned(), "b".to_owned()];
+        extend_unique(
+            &mut users,
+            vec!["b".to_owned(), "c".to_owned()],
+            Clone::clone,
+        );
+        assert_eq!(users, ["a", "b", "c"]);
+    }
+}

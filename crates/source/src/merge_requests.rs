@@ -1,0 +1,346 @@
+//! The merge requests of one project (`ProjectMergeRequests`, §4.4), with overflowing nested
+//! lists completed by `MergeRequestFollowUp`.
+
+use connector_core::{DocType, Document, ObjectKind, ScopeKey};
+use gitlab_client::GitlabClient;
+use gitlab_client::graphql::common::{Discussion, Label, UserCore};
+use gitlab_client::graphql::merge_request::MergeRequest;
+use gitlab_client::graphql::merge_request_follow_up as fu;
+use gitlab_client::graphql::project_merge_requests::{self, ProjectMergeRequestsVariables};
+use gitlab_client::graphql::{PAGE_SIZE, Time};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::emit::{Closed, Emitter, Problems};
+use crate::ids::{join_body, merge_request_id};
+use crate::listing::{Pager, decode_nodes, extend_unique, follow_up, walk};
+use crate::notes;
+use crate::project::ProjectInfo;
+use crate::settings::SourceSettings;
+
+/// Lists, completes and emits every merge request of `project`.
+pub(crate) async fn sync(
+    client: &GitlabClient,
+    settings: &SourceSettings,
+    project: &ProjectInfo,
+    out: &Emitter,
+) -> Result<(), Closed> {
+    let scope = ScopeKey::Project {
+        project_id: project.id.clone(),
+        kind: ObjectKind::MergeRequests,
+    };
+    let mut pager = Pager::new(
+        format!("ProjectMergeRequests {}", project.full_path),
+        project_merge_requests::CONNECTION_PATH,
+        PAGE_SIZE,
+    );
+    let filter = &settings.merge_requests;
+    let build = |first, after| {
+        project_merge_requests::build(ProjectMergeRequestsVariables {
+            full_path: cynic::Id::new(&project.full_path),
+            first,
+            after,
+            state: filter.state.clone(),
+            label_name: (!filter.labels.is_empty())
+                .then(|| filter.labels.iter().cloned().map(Some).collect()),
+            updated_after: settings.updated_after.clone().map(Time),
+        })
+    };
+    while let Some(page) = pager.next(client, build).await {
+        let page = match page {
+            Ok(page) => page,
+            Err(error) => return out.incomplete(scope, error.to_string()).await,
+        };
+        let mut problems = Problems::default();
+        problems.partial(pager.label(), &page.errors);
+        let (items, bad) = decode_nodes::<MergeRequest>("merge request", page.nodes);
+        problems.skip(bad);
+        problems.emit(out, &scope).await?;
+        for mut mr in items {
+            let mut problems = Problems::default();
+            complete(client, &project.full_path, &mut mr, &mut problems).await;
+            out.document(document(&mr, project)).await?;
+            problems.emit(out, &scope).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Fetches the rest of every nested list of `mr` that overflowed its first page.
+async fn complete(
+    client: &GitlabClient,
+    what: &str,
+    mr: &mut MergeRequest,
+    problems: &mut Problems,
+) {
+    let id = mr.id.inner().to_owned();
+    if let Some(conn) = &mut mr.assignees {
+        let cursor = conn.page_info.next_cursor().map(str::to_owned);
+        if let Some(more) = rest(
+            client,
+            what,
+            &id,
+            cursor,
+            fu::assignees::FIELD,
+            problems,
+            fu::assignees::build,
+        )
+        .await
+        {
+            extend_unique(
+                conn.nodes.get_or_insert_with(Vec::new),
+                more.into_iter().map(Some).collect(),
+                |u| u.as_ref().map(|u| u.username.clone()),
+            );
+        }
+    }
+    if let Some(conn) = &mut mr.reviewers {
+        let cursor = conn.page_info.next_cursor().map(str::to_owned);
+        if let Some(more) = rest(
+            client,
+            what,
+            &id,
+            cursor,
+            fu::reviewers::FIELD,
+            problems,
+            fu::reviewers::build,
+        )
+        .await
+        {
+            extend_unique(
+                conn.nodes.get_or_insert_with(Vec::new),
+                more.into_iter().map(Some).collect(),
+                |u| u.as_ref().map(|u| u.username.clone()),
+            );
+        }
+    }
+    if let Some(conn) = &mut mr.approved_by {
+        let cursor = conn.page_info.next_cursor().map(str::to_owned);
+        if let Some(more) = rest::<UserCore, _>(
+            client,
+            what,
+            &id,
+            cursor,
+            fu::approved_by::FIELD,
+            problems,
+            fu::approved_by::build,
+        )
+        .await
+        {
+            extend_unique(
+                conn.nodes.get_or_insert_with(Vec::new),
+                more.into_iter().map(Some).collect(),
+                |u| u.as_ref().map(|u| u.username.clone()),
+            );
+        }
+    }
+    if let Some(conn) = &mut mr.labels {
+        let cursor = conn.page_info.next_cursor().map(str::to_owned);
+        if let Some(more) = rest::<Label, _>(
+            client,
+            what,
+            &id,
+            cursor,
+            fu::labels::FIELD,
+            problems,
+            fu::labels::build,
+        )
+        .await
+        {
+            extend_unique(
+                conn.nodes.get_or_insert_with(Vec::new),
+                more.into_iter().map(Some).collect(),
+                |l| l.as_ref().map(|l| l.title.clone()),
+            );
+        }
+    }
+    let conn = &mut mr.discussions;
+    let cursor = conn.page_info.next_cursor().map(str::to_owned);
+    let list = conn.nodes.get_or_insert_with(Vec::new);
+    if let Some(more) = rest::<Discussion, _>(
+        client,
+        what,
+        &id,
+        cursor,
+        fu::discussions::FIELD,
+        problems,
+        fu::discussions::build,
+    )
+    .await
+    {
+        extend_unique(list, more.into_iter().map(Some).collect(), |d| {
+            d.as_ref().map(|d| d.id.clone())
+        });
+    }
+    let mut discussions: Vec<Discussion> = list.drain(..).flatten().collect();
+    notes::complete_notes(client, what, &mut discussions, problems).await;
+    *list = discussions.into_iter().map(Some).collect();
+}
+
+/// The remaining pages of one list, decoded leniently; `None` when nothing overflowed or the
+/// follow-up failed (recorded in `problems`).
+async fn rest<T: DeserializeOwned, Q>(
+    client: &GitlabClient,
+    what: &str,
+    id: &str,
+    cursor: Option<String>,
+    field: &'static str,
+    problems: &mut Problems,
+    build: fn(&str, Option<String>) -> cynic::Operation<Q, fu::MergeRequestFollowUpVariables>,
+) -> Option<Vec<T>> {
+    let cursor = cursor?;
+    let label = format!("MergeRequestFollowUp {field} {what}");
+    let result = follow_up(
+        client,
+        &label,
+        &cursor,
+        |after| build(id, after),
+        |data| walk(data, &["mergeRequest", field]).cloned(),
+    )
+    .await;
+    match result {
+        Ok(more) => {
+            problems.partial(&label, &more.errors);
+            let (items, bad) = decode_nodes::<T>(field, more.nodes);
+            problems.skip(bad);
+            Some(items)
+        }
+        Err(error) => {
+            problems.incomplete(error.to_string());
+            None
+        }
+    }
+}
+
+fn usernames<'a>(names: impl Iterator<Item = &'a str>) -> Value {
+    json!(names.collect::<Vec<_>>())
+}
+
+/// The merge request's document; `merged_by` comes from `mergeUser` (§10.6).
+pub(crate) fn document(mr: &MergeRequest, project: &ProjectInfo) -> Document {
+    let discussions: Vec<Discussion> = mr
+        .discussions
+        .nodes
+        .iter()
+        .flatten()
+        .flatten()
+        .cloned()
+        .collect();
+    let mut doc = Document::new(
+        merge_request_id(&project.id, &mr.iid),
+        DocType::MERGE_REQUEST,
+    )
+    .with("project_id", project.id.as_str())
+    .with("project_path", project.full_path.as_str())
+    .with(
+        "iid",
+        mr.iid
+            .parse::<i64>()
+            .map_or_else(|_| json!(mr.iid), |n| json!(n)),
+    )
+    .with("title", mr.title.as_str())
+    .with("description", json!(mr.description))
+    .with("state", mr.state.as_str())
+    .with("created_at", mr.created_at.as_str())
+    .with("updated_at", mr.updated_at.as_str())
+    .with("merged_at", json!(mr.merged_at))
+    .with("closed_at", json!(mr.closed_at))
+    .with("web_url", json!(mr.web_url))
+    .with("source_branch", mr.source_branch.as_str())
+    .with("target_branch", mr.target_branch.as_str())
+    .with("author", json!(mr.author.as_ref().map(|a| &a.username)))
+    .with("author_name", json!(mr.author.as_ref().map(|a| &a.name)))
+    .with(
+        "assignees",
+        usernames(
+            mr.assignees
+                .iter()
+                .flat_map(|c| c.nodes.iter().flatten().flatten())
+                .map(|u| u.username.as_str()),
+        ),
+    )
+    .with(
+        "reviewers",
+        usernames(
+            mr.reviewers
+                .iter()
+                .flat_map(|c| c.nodes.iter().flatten().flatten())
+                .map(|u| u.username.as_str()),
+        ),
+    )
+    .with(
+        "approved_by",
+        usernames(
+            mr.approved_by
+                .iter()
+                .flat_map(|c| c.nodes.iter().flatten().flatten())
+                .map(|u| u.username.as_str()),
+        ),
+    )
+    .with(
+        "merged_by",
+        json!(mr.merge_user.as_ref().map(|u| &u.username)),
+    )
+    .with(
+        "labels",
+        usernames(
+            mr.labels
+                .iter()
+                .flat_map(|c| c.nodes.iter().flatten().flatten())
+                .map(|l| l.title.as_str()),
+        ),
+    )
+    .with("notes", Value::Array(notes::flatten(&discussions)));
+    doc.timestamp = Some(mr.updated_at.clone());
+    doc.body = join_body(
+        [Some(mr.title.as_str()), mr.description.as_deref()]
+            .into_iter()
+            .chain(notes::searchable_bodies(&discussions)),
+    );
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project() -> ProjectInfo {
+        ProjectInfo {
+            id: "123".into(),
+            full_path: "acme/app".into(),
+            web_url: "https://gitlab.example/acme/app".into(),
+            default_branch: Some("main".into()),
+            timestamp: None,
+            group: None,
+        }
+    }
+
+    #[test]
+    fn merge_request_document_takes_merged_by_from_merge_user() {
+        let mr: MergeRequest =
+            serde_json::from_str(include_str!("../tests/data/merge_request.json"))
+                .expect("sample decodes");
+        let doc = document(&mr, &project());
+        assert_eq!(doc.id, "mr_123_1");
+        assert_eq!(doc.doc_type, "Merge Request");
+        assert_eq!(doc.timestamp.as_deref(), Some("2024-01-04T00:00:00Z"));
+        assert_eq!(doc.fields["merged_by"], "carol");
+        assert_eq!(doc.fields["state"], "merged");
+        assert_eq!(doc.fields["iid"], 1);
+        assert_eq!(doc.fields["reviewers"], json!(["alice"]));
+        assert_eq!(doc.fields["approved_by"], json!(["alice"]));
+        assert_eq!(doc.fields["labels"], json!(["bug"]));
+        assert_eq!(
+            doc.fields["notes"][0]["position"]["new_path"],
+            "src/main.rs"
+        );
+        assert_eq!(doc.body, "Fix crash\n\nFixes #7\n\nLooks good");
+        assert_eq!(
+            doc.scope(),
+            Some(ScopeKey::Project {
+                project_id: "123".into(),
+                kind: ObjectKind::MergeRequests
+            })
+        );
+    }
+}

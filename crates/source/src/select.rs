@@ -1,0 +1,138 @@
+//! Project selection: every membership project (paged), or exactly the configured paths
+//! (fetched with `projects(fullPaths:)` in batches of 50, matched case-insensitively).
+
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use gitlab_client::GitlabClient;
+use gitlab_client::graphql::project::Project;
+use gitlab_client::graphql::{FULL_PATHS_BATCH, PAGE_SIZE, member_projects, projects_by_path};
+
+use crate::Error;
+use crate::emit::{Emitter, Problems};
+use crate::listing::{Pager, decode_nodes};
+use connector_core::ScopeKey;
+
+/// Page size of `projects(fullPaths:)`: a batch holds at most 50 paths.
+const BY_PATH_PAGE_SIZE: i32 = 50;
+
+/// Every project the token's user is a member of, page by page. A failed page ends the stream
+/// with `Err` (the project list is the one scope whose failure is fatal); malformed nodes and
+/// partial data are reported through `out`.
+pub(crate) fn member_projects(
+    client: GitlabClient,
+    out: Emitter,
+) -> BoxStream<'static, Result<Project, Error>> {
+    let pager = Pager::new(
+        "MemberProjects".to_owned(),
+        member_projects::CONNECTION_PATH,
+        PAGE_SIZE,
+    );
+    stream::unfold(
+        (client, out, pager),
+        |(client, out, mut pager)| async move {
+            let page = pager.next(&client, member_projects::build).await?;
+            let result = match page {
+                Ok(page) => {
+                    let mut problems = Problems::default();
+                    problems.partial(pager.label(), &page.errors);
+                    let (projects, bad) = decode_nodes::<Project>("project", page.nodes);
+                    problems.skip(bad);
+                    // A closed stream stops the producers later on; nothing to do here.
+                    let _ = problems.emit(&out, &ScopeKey::Projects).await;
+                    Ok(projects)
+                }
+                Err(error) => Err(error),
+            };
+            Some((result, (client, out, pager)))
+        },
+    )
+    .map_ok(|projects| stream::iter(projects.into_iter().map(Ok)))
+    .try_flatten()
+    .boxed()
+}
+
+/// Exactly the configured projects, in configuration order. Any path that does not exist or
+/// is not visible makes the whole call fail with one [`Error::ProjectsNotFound`] naming all.
+pub(crate) async fn explicit_projects(
+    client: &GitlabClient,
+    paths: &[String],
+    out: &Emitter,
+) -> Result<Vec<Project>, Error> {
+    let mut found: Vec<Project> = Vec::new();
+    for batch in paths.chunks(FULL_PATHS_BATCH) {
+        let mut pager = Pager::new(
+            "ProjectsByPath".to_owned(),
+            projects_by_path::CONNECTION_PATH,
+            BY_PATH_PAGE_SIZE,
+        );
+        while let Some(page) = pager
+            .next(client, |first, after| {
+                projects_by_path::build(batch.to_vec(), first, after)
+            })
+            .await
+        {
+            let page = page?;
+            let mut problems = Problems::default();
+            problems.partial(pager.label(), &page.errors);
+            let (projects, bad) = decode_nodes::<Project>("project", page.nodes);
+            problems.skip(bad);
+            // A closed stream stops the producers later on; nothing to do here.
+            let _ = problems.emit(out, &ScopeKey::Projects).await;
+            found.extend(projects);
+        }
+    }
+    order_and_check(paths, found)
+}
+
+/// Keeps one project per configured path (case-insensitive), in configuration order, or
+/// names every path that matched nothing.
+pub(crate) fn order_and_check(
+    paths: &[String],
+    found: Vec<Project>,
+) -> Result<Vec<Project>, Error> {
+    let mut missing = Vec::new();
+    let mut selected: Vec<Project> = Vec::new();
+    for path in paths {
+        let wanted = path.to_lowercase();
+        match found
+            .iter()
+            .find(|p| p.full_path.inner().to_lowercase() == wanted)
+        {
+            Some(project) if !selected.iter().any(|s| s.id == project.id) => {
+                selected.push(project.clone())
+            }
+            Some(_) => {}
+            None => missing.push(path.clone()),
+        }
+    }
+    if missing.is_empty() {
+        Ok(selected)
+    } else {
+        Err(Error::ProjectsNotFound { paths: missing })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(path: &str, id: u32) -> Project {
+        let mut project: Project = serde_json::from_str(include_str!("../tests/data/project.json"))
+            .expect("sample decodes");
+        project.full_path = cynic::Id::new(path);
+        project.id = cynic::Id::new(format!("gid://gitlab/Project/{id}"));
+        project
+    }
+
+    #[test]
+    fn configured_paths_match_case_insensitively_and_missing_ones_are_all_named() {
+        let found = vec![project("Acme/App", 1), project("acme/lib", 2)];
+        let paths = vec!["acme/app".to_owned(), "ACME/LIB".to_owned()];
+        let selected = order_and_check(&paths, found.clone()).expect("both found");
+        assert_eq!(selected.len(), 2);
+        let paths = vec!["acme/app".to_owned(), "x/y".to_owned(), "z/w".to_owned()];
+        match order_and_check(&paths, found) {
+            Err(Error::ProjectsNotFound { paths }) => assert_eq!(paths, ["x/y", "z/w"]),
+            other => panic!("expected ProjectsNotFound, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,473 @@
+//! Issues and epics (spec §4.3, §4.5): widgets gathered into one shape, overflowing nested lists
+//! completed with `WorkItemFollowUp`, then one document per work item.
+
+use connector_core::Document;
+use gitlab_client::GitlabClient;
+use gitlab_client::graphql::common::{Discussion, Label, UserCore};
+use gitlab_client::graphql::work_item::{
+    EpicWidget, EpicWorkItem, IssueWidget, LinkedWorkItemType, WorkItem, WorkItemRef,
+};
+use gitlab_client::graphql::work_item_follow_up as fu;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::emit::Problems;
+use crate::ids::{group_key, join_body, work_item_id};
+use crate::listing::{decode_nodes, extend_unique, follow_up};
+use crate::notes;
+
+/// One work item with its widgets gathered (absent widgets stay `None`).
+#[derive(Debug, Default)]
+pub(crate) struct WorkItemData {
+    head: Option<WorkItem>,
+    description: Option<String>,
+    assignees: Option<(Vec<UserCore>, Option<String>)>,
+    labels: Option<(Vec<Label>, Option<String>)>,
+    discussions: Option<(Vec<Discussion>, Option<String>)>,
+    hierarchy: Option<Hierarchy>,
+    linked: Option<(Vec<LinkedWorkItemType>, Option<String>)>,
+}
+
+#[derive(Debug, Default)]
+struct Hierarchy {
+    parent: Option<WorkItemRef>,
+    children: Vec<WorkItemRef>,
+    next: Option<String>,
+}
+
+/// Where a work item lives.
+pub(crate) enum Owner<'a> {
+    /// A project: numeric id and full path.
+    Project { id: &'a str, path: &'a str },
+    /// A group: full path and numeric id.
+    Group { path: &'a str, id: Option<&'a str> },
+}
+
+fn nodes<T>(nodes: Option<Vec<Option<T>>>) -> Vec<T> {
+    nodes.into_iter().flatten().flatten().collect()
+}
+
+impl WorkItemData {
+    /// Gathers an issue's widgets.
+    pub(crate) fn from_issue(mut item: WorkItem) -> Self {
+        let mut data = WorkItemData::default();
+        for widget in item.widgets.take().unwrap_or_default() {
+            match widget {
+                IssueWidget::WorkItemWidgetDescription(w) => data.description = w.description,
+                IssueWidget::WorkItemWidgetAssignees(w) => data.set_assignees(w.assignees),
+                IssueWidget::WorkItemWidgetLabels(w) => data.set_labels(w.labels),
+                IssueWidget::WorkItemWidgetNotes(w) => data.set_discussions(w.discussions),
+                IssueWidget::Other => {}
+            }
+        }
+        data.head = Some(item);
+        data
+    }
+
+    /// Gathers an epic's widgets.
+    pub(crate) fn from_epic(item: EpicWorkItem) -> Self {
+        let mut data = WorkItemData::default();
+        for widget in item.widgets.unwrap_or_default() {
+            match widget {
+                EpicWidget::WorkItemWidgetDescription(w) => data.description = w.description,
+                EpicWidget::WorkItemWidgetAssignees(w) => data.set_assignees(w.assignees),
+                EpicWidget::WorkItemWidgetLabels(w) => data.set_labels(w.labels),
+                EpicWidget::WorkItemWidgetNotes(w) => data.set_discussions(w.discussions),
+                EpicWidget::WorkItemWidgetHierarchy(w) => {
+                    let next = w
+                        .children
+                        .as_ref()
+                        .and_then(|c| c.page_info.next_cursor().map(str::to_owned));
+                    data.hierarchy = Some(Hierarchy {
+                        parent: w.parent,
+                        children: nodes(w.children.and_then(|c| c.nodes)),
+                        next,
+                    });
+                }
+                EpicWidget::WorkItemWidgetLinkedItems(w) => {
+                    let next = w
+                        .linked_items
+                        .as_ref()
+                        .and_then(|c| c.page_info.next_cursor().map(str::to_owned));
+                    data.linked = Some((nodes(w.linked_items.and_then(|c| c.nodes)), next));
+                }
+                EpicWidget::Other => {}
+            }
+        }
+        data.head = Some(WorkItem {
+            id: item.id,
+            iid: item.iid,
+            title: item.title,
+            state: item.state,
+            created_at: item.created_at,
+            updated_at: item.updated_at,
+            closed_at: item.closed_at,
+            web_url: item.web_url,
+            author: item.author,
+            work_item_type: item.work_item_type,
+            widgets: None,
+        });
+        data
+    }
+
+    fn set_assignees(
+        &mut self,
+        connection: Option<gitlab_client::graphql::common::UserCoreConnection>,
+    ) {
+        let next = connection
+            .as_ref()
+            .and_then(|c| c.page_info.next_cursor().map(str::to_owned));
+        self.assignees = Some((nodes(connection.and_then(|c| c.nodes)), next));
+    }
+
+    fn set_labels(&mut self, connection: Option<gitlab_client::graphql::common::LabelConnection>) {
+        let next = connection
+            .as_ref()
+            .and_then(|c| c.page_info.next_cursor().map(str::to_owned));
+        self.labels = Some((nodes(connection.and_then(|c| c.nodes)), next));
+    }
+
+    fn set_discussions(
+        &mut self,
+        connection: Option<gitlab_client::graphql::common::DiscussionConnection>,
+    ) {
+        let next = connection
+            .as_ref()
+            .and_then(|c| c.page_info.next_cursor().map(str::to_owned));
+        self.discussions = Some((nodes(connection.and_then(|c| c.nodes)), next));
+    }
+
+    /// Fetches the rest of every nested list that overflowed its first page.
+    pub(crate) async fn complete(
+        &mut self,
+        client: &GitlabClient,
+        what: &str,
+        problems: &mut Problems,
+    ) {
+        let Some(id) = self.head.as_ref().map(|h| h.id.clone()) else {
+            return;
+        };
+        let ctx = FollowUpCtx {
+            client,
+            what,
+            id: &id,
+        };
+        if let Some((list, next)) = &mut self.assignees
+            && let Some(more) = ctx
+                .rest::<UserCore, _>(
+                    next.take(),
+                    fu::assignees::WIDGET,
+                    fu::assignees::FIELD,
+                    problems,
+                    fu::assignees::build,
+                )
+                .await
+        {
+            extend_unique(list, more, |u| u.username.clone());
+        }
+        if let Some((list, next)) = &mut self.labels
+            && let Some(more) = ctx
+                .rest::<Label, _>(
+                    next.take(),
+                    fu::labels::WIDGET,
+                    fu::labels::FIELD,
+                    problems,
+                    fu::labels::build,
+                )
+                .await
+        {
+            extend_unique(list, more, |l| l.title.clone());
+        }
+        if let Some((list, next)) = &mut self.discussions {
+            if let Some(more) = ctx
+                .rest::<Discussion, _>(
+                    next.take(),
+                    fu::discussions::WIDGET,
+                    fu::discussions::FIELD,
+                    problems,
+                    fu::discussions::build,
+                )
+                .await
+            {
+                extend_unique(list, more, |d| d.id.clone());
+            }
+            notes::complete_notes(client, what, list, problems).await;
+        }
+        if let Some(hierarchy) = &mut self.hierarchy
+            && let Some(more) = ctx
+                .rest::<WorkItemRef, _>(
+                    hierarchy.next.take(),
+                    fu::children::WIDGET,
+                    fu::children::FIELD,
+                    problems,
+                    fu::children::build,
+                )
+                .await
+        {
+            extend_unique(&mut hierarchy.children, more, |c| c.id.clone());
+        }
+        if let Some((list, next)) = &mut self.linked
+            && let Some(more) = ctx
+                .rest::<LinkedWorkItemType, _>(
+                    next.take(),
+                    fu::linked_items::WIDGET,
+                    fu::linked_items::FIELD,
+                    problems,
+                    fu::linked_items::build,
+                )
+                .await
+        {
+            extend_unique(list, more, |l| l.link_id.clone());
+        }
+    }
+
+    /// The work item's document.
+    pub(crate) fn document(&self, owner: &Owner<'_>) -> Option<Document> {
+        let head = self.head.as_ref()?;
+        let type_name = head.work_item_type.name.as_str();
+        let owner_key = match owner {
+            Owner::Project { id, .. } => (*id).to_owned(),
+            Owner::Group { path, .. } => group_key(path),
+        };
+        let discussions = self
+            .discussions
+            .as_ref()
+            .map(|(d, _)| d.as_slice())
+            .unwrap_or_default();
+        let mut doc = Document::new(work_item_id(type_name, &owner_key, &head.iid), type_name)
+            .with(
+                "iid",
+                head.iid
+                    .parse::<i64>()
+                    .map_or_else(|_| json!(head.iid), |n| json!(n)),
+            )
+            .with("title", head.title.as_str())
+            .with("description", json!(self.description))
+            .with("state", head.state.as_str())
+            .with("created_at", head.created_at.as_str())
+            .with("updated_at", head.updated_at.as_str())
+            .with("closed_at", json!(head.closed_at))
+            .with("web_url", json!(head.web_url))
+            .with("author", json!(head.author.as_ref().map(|a| &a.username)))
+            .with("author_name", json!(head.author.as_ref().map(|a| &a.name)))
+            .with(
+                "assignees",
+                json!(
+                    self.assignees
+                        .iter()
+                        .flat_map(|(u, _)| u)
+                        .map(|u| &u.username)
+                        .collect::<Vec<_>>()
+                ),
+            )
+            .with(
+                "labels",
+                json!(
+                    self.labels
+                        .iter()
+                        .flat_map(|(l, _)| l)
+                        .map(|l| &l.title)
+                        .collect::<Vec<_>>()
+                ),
+            )
+            .with("notes", Value::Array(notes::flatten(discussions)));
+        match owner {
+            Owner::Project { id, path } => {
+                doc = doc.with("project_id", *id).with("project_path", *path);
+            }
+            Owner::Group { path, id } => {
+                doc = doc
+                    .with("group_id", owner_key.as_str())
+                    .with("group_path", *path)
+                    .with("group_numeric_id", json!(id));
+            }
+        }
+        if let Some(hierarchy) = &self.hierarchy {
+            if let Some(parent) = &hierarchy.parent {
+                doc = doc.with(
+                    "parent_epic_iid",
+                    parent
+                        .iid
+                        .parse::<i64>()
+                        .map_or_else(|_| json!(parent.iid), |n| json!(n)),
+                );
+                doc = doc.with("parent_epic_title", parent.title.as_str());
+            }
+            doc = doc.with("children_count", hierarchy.children.len()).with(
+                "children",
+                json!(
+                    hierarchy
+                        .children
+                        .iter()
+                        .map(|c| json!({"id": c.id, "iid": c.iid, "title": c.title}))
+                        .collect::<Vec<_>>()
+                ),
+            );
+        }
+        if let Some((linked, _)) = &self.linked {
+            let items: Vec<Value> = linked
+                .iter()
+                .map(|l| {
+                    json!({
+                        "link_id": l.link_id, "link_type": l.link_type,
+                        "link_created_at": l.link_created_at, "link_updated_at": l.link_updated_at,
+                        "work_item_id": l.work_item.as_ref().map(|w| &w.id),
+                        "work_item_iid": l.work_item.as_ref().map(|w| &w.iid),
+                        "work_item_title": l.work_item.as_ref().map(|w| &w.title),
+                    })
+                })
+                .collect();
+            doc = doc
+                .with("linked_items_count", items.len())
+                .with("linked_items", items);
+        }
+        doc.timestamp = Some(head.updated_at.clone());
+        doc.body = join_body(
+            [Some(head.title.as_str()), self.description.as_deref()]
+                .into_iter()
+                .chain(notes::searchable_bodies(discussions)),
+        );
+        Some(doc)
+    }
+}
+
+/// The work item a follow-up is about.
+struct FollowUpCtx<'a> {
+    client: &'a GitlabClient,
+    what: &'a str,
+    id: &'a str,
+}
+
+impl FollowUpCtx<'_> {
+    /// The remaining pages of one widget's list, decoded leniently; `None` when nothing
+    /// overflowed or the follow-up failed (recorded in `problems`).
+    async fn rest<T: DeserializeOwned, Q>(
+        &self,
+        cursor: Option<String>,
+        widget: &'static str,
+        field: &'static str,
+        problems: &mut Problems,
+        build: fn(&str, Option<String>) -> cynic::Operation<Q, fu::WorkItemFollowUpVariables>,
+    ) -> Option<Vec<T>> {
+        let (client, what, id) = (self.client, self.what, self.id);
+        let cursor = cursor?;
+        let label = format!("WorkItemFollowUp {field} {what}");
+        let locate = |data: &Value| -> Option<Value> {
+            data.get("workItem")?
+                .get("widgets")?
+                .as_array()?
+                .iter()
+                .find(|w| w.get("__typename").and_then(Value::as_str) == Some(widget))?
+                .get(field)
+                .filter(|c| !c.is_null())
+                .cloned()
+        };
+        let result = follow_up(client, &label, &cursor, |after| build(id, after), locate).await;
+        match result {
+            Ok(more) => {
+                problems.partial(&label, &more.errors);
+                let (items, bad) = decode_nodes::<T>(field, more.nodes);
+                problems.skip(bad);
+                Some(items)
+            }
+            Err(error) => {
+                problems.incomplete(error.to_string());
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issue() -> WorkItem {
+        serde_json::from_str(include_str!("../tests/data/issue.json"))
+            .expect("issue sample decodes")
+    }
+
+    #[test]
+    fn issue_document_has_reference_fields_and_no_fake_hierarchy() {
+        let data = WorkItemData::from_issue(issue());
+        let doc = data
+            .document(&Owner::Project {
+                id: "123",
+                path: "acme/app",
+            })
+            .expect("document");
+        assert_eq!(doc.id, "issue_123_7");
+        assert_eq!(doc.doc_type, "Issue");
+        assert_eq!(doc.timestamp.as_deref(), Some("2024-02-01T00:00:00Z"));
+        assert_eq!(doc.fields["iid"], 7);
+        assert_eq!(doc.fields["state"], "OPEN");
+        assert_eq!(doc.fields["description"], "It crashes.");
+        assert_eq!(doc.fields["assignees"], json!(["bob"]));
+        assert_eq!(doc.fields["labels"], json!(["bug", "P1"]));
+        assert_eq!(doc.fields["author"], "alice");
+        assert_eq!(doc.fields["project_id"], "123");
+        assert_eq!(doc.fields["project_path"], "acme/app");
+        assert_eq!(doc.fields["notes"][0]["author"], Value::Null);
+        for absent in [
+            "children_count",
+            "children",
+            "linked_items_count",
+            "linked_items",
+            "parent_epic_iid",
+            "group_path",
+        ] {
+            assert!(
+                !doc.fields.contains_key(absent),
+                "{absent} must not be invented for issues"
+            );
+        }
+        assert_eq!(doc.body, "Crash on start\n\nIt crashes.\n\nCan reproduce.");
+    }
+
+    #[test]
+    fn unknown_widget_types_are_tolerated() {
+        let mut raw: Value =
+            serde_json::from_str(include_str!("../tests/data/issue.json")).expect("json");
+        raw["widgets"]
+            .as_array_mut()
+            .expect("widgets")
+            .push(json!({"__typename": "WorkItemWidgetFromTheFuture", "x": 1}));
+        let item: WorkItem = serde_json::from_value(raw).expect("unknown widgets decode as Other");
+        assert!(matches!(
+            item.widgets.as_deref().and_then(<[IssueWidget]>::last),
+            Some(IssueWidget::Other)
+        ));
+    }
+
+    #[test]
+    fn epic_document_has_group_fields_hierarchy_and_links() {
+        let epic: EpicWorkItem = serde_json::from_str(include_str!("../tests/data/epic.json"))
+            .expect("epic sample decodes");
+        let doc = WorkItemData::from_epic(epic)
+            .document(&Owner::Group {
+                path: "my-group/sub",
+                id: Some("42"),
+            })
+            .expect("document");
+        assert_eq!(doc.id, "epic_my-group_sub_12");
+        assert_eq!(doc.doc_type, "Epic");
+        assert_eq!(doc.fields["group_id"], "my-group_sub");
+        assert_eq!(doc.fields["group_path"], "my-group/sub");
+        assert_eq!(doc.fields["group_numeric_id"], "42");
+        assert_eq!(doc.fields["parent_epic_iid"], 3);
+        assert_eq!(doc.fields["parent_epic_title"], "Vision");
+        assert_eq!(doc.fields["children_count"], 1);
+        assert_eq!(doc.fields["children"][0]["iid"], "13");
+        assert_eq!(doc.fields["linked_items_count"], 1);
+        assert_eq!(doc.fields["linked_items"][0]["work_item_title"], "Other");
+        assert_eq!(doc.fields["notes"], json!([]));
+        assert!(!doc.fields.contains_key("project_id"));
+        assert_eq!(
+            doc.scope(),
+            Some(connector_core::ScopeKey::Group {
+                group_path: "my-group/sub".into(),
+                kind: connector_core::ObjectKind::Epics
+            })
+        );
+    }
+}
