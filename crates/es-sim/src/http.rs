@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use crate::api::{self, Req};
 use crate::error::EsError;
+use crate::filter_path;
 use crate::state::{EsSimState, RequestRecord};
 use crate::store::system;
 
@@ -189,6 +190,10 @@ pub async fn entry(State(state): State<EsSimState>, request: Request) -> Respons
     let query = parts.uri.query().unwrap_or_default().to_owned();
     let params = parse_query(&query);
     let pretty = params.iter().any(|(k, v)| k == "pretty" && v != "false");
+    let filter_path = params
+        .iter()
+        .find(|(k, _)| k == "filter_path")
+        .map(|(_, v)| v.clone());
     let headers = parts.headers;
     let out = process(&state, &method, &path, params, &headers, body).await;
     if headers.get(PRODUCT_ORIGIN).is_none() {
@@ -205,7 +210,11 @@ pub async fn entry(State(state): State<EsSimState>, request: Request) -> Respons
         user_agent: header_str(&headers, header::USER_AGENT),
         status: out.status.as_u16(),
     });
-    let mut resp = render(out.status, &out.body, pretty, method == Method::HEAD);
+    let body = match &filter_path {
+        Some(f) if out.status.is_success() => filter_path::apply(&out.body, f),
+        _ => out.body,
+    };
+    let mut resp = render(out.status, &body, pretty, method == Method::HEAD);
     let h = resp.headers_mut();
     h.insert(
         "x-elastic-product",

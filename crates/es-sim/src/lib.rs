@@ -41,6 +41,7 @@ mod api;
 mod control;
 mod datemath;
 pub mod error;
+mod filter_path;
 mod http;
 mod ids;
 mod json_util;

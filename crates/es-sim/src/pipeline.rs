@@ -48,35 +48,37 @@ pub fn apply(name: &str, doc: &mut Map<String, Value>) -> Result<(), EsError> {
     let flag =
         |doc: &Map<String, Value>, k: &str| doc.get(k).and_then(Value::as_bool) == Some(true);
     if flag(doc, "_extract_binary_content")
-        && let Some(Value::String(b64)) = doc.get("_attachment") {
-            let limit = doc
-                .get("_attachment_indexed_chars")
-                .and_then(Value::as_u64)
-                .map(|n| n as usize)
-                .unwrap_or(DEFAULT_INDEXED_CHARS);
-            match base64::engine::general_purpose::STANDARD.decode(b64.trim()) {
-                Ok(bytes) => {
-                    let text: String = String::from_utf8_lossy(&bytes)
-                        .chars()
-                        .filter(|c| *c != '\u{FFFD}')
-                        .take(limit)
-                        .collect();
-                    doc.insert("body".into(), Value::String(text));
-                }
-                Err(e) => {
-                    let errors = doc
-                        .entry("_ingestion_errors")
-                        .or_insert_with(|| Value::Array(Vec::new()));
-                    if let Value::Array(list) = errors {
-                        list.push(Value::String(format!("Processor 'attachment' in pipeline '{DEFAULT_PIPELINE}' failed with message '{e}'")));
-                    }
+        && let Some(Value::String(b64)) = doc.get("_attachment")
+    {
+        let limit = doc
+            .get("_attachment_indexed_chars")
+            .and_then(Value::as_u64)
+            .map(|n| n as usize)
+            .unwrap_or(DEFAULT_INDEXED_CHARS);
+        match base64::engine::general_purpose::STANDARD.decode(b64.trim()) {
+            Ok(bytes) => {
+                let text: String = String::from_utf8_lossy(&bytes)
+                    .chars()
+                    .filter(|c| *c != '\u{FFFD}')
+                    .take(limit)
+                    .collect();
+                doc.insert("body".into(), Value::String(text));
+            }
+            Err(e) => {
+                let errors = doc
+                    .entry("_ingestion_errors")
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(list) = errors {
+                    list.push(Value::String(format!("Processor 'attachment' in pipeline '{DEFAULT_PIPELINE}' failed with message '{e}'")));
                 }
             }
         }
+    }
     if flag(doc, "_reduce_whitespace")
-        && let Some(Value::String(body)) = doc.get_mut("body") {
-            *body = body.split_whitespace().collect::<Vec<_>>().join(" ");
-        }
+        && let Some(Value::String(body)) = doc.get_mut("body")
+    {
+        *body = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
     for f in CONTROL_FIELDS {
         doc.remove(*f);
     }

@@ -4,6 +4,7 @@
 mod bulk;
 mod connector;
 mod connector_body;
+mod connector_update;
 mod docs;
 mod indices;
 

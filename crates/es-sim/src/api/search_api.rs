@@ -147,11 +147,12 @@ pub fn handle(state: &EsSimState, req: &Req) -> Reply {
                 None => query::Query::MatchAll,
             };
             if let Some(b) = body.as_ref().and_then(Value::as_object)
-                && let Some(k) = b.keys().find(|k| k.as_str() != "query") {
-                    return Err(EsError::query_parsing(format!(
-                        "request does not support [{k}]"
-                    )));
-                }
+                && let Some(k) = b.keys().find(|k| k.as_str() != "query")
+            {
+                return Err(EsError::query_parsing(format!(
+                    "request does not support [{k}]"
+                )));
+            }
             let db = state.db();
             let names = search::resolve_targets(
                 &db.store,
