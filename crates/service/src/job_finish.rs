@@ -1,0 +1,164 @@
+//! The end of a job (spec §3.8 step 8): count the content index, write the job's terminal
+//! state with its counters, then the connector's sync summary.
+//!
+//! A `Partial` sync (some scope incomplete, or documents refused) ends `completed`: what was
+//! listed is indexed and stale documents of incomplete scopes were kept. The job's `metadata`
+//! then holds `incomplete_scopes` (`[{scope, reason}]`) and `failed_documents`, and the
+//! connector's `last_sync_error` carries a one-line summary, while `status` stays `connected`
+//! and `error` null (Kibana shows the sync as successful with a note).
+
+use serde_json::{Map, Value, json};
+
+use crate::names::{ConnectorStatus, JobStatus, now_rfc3339};
+use crate::state::ServiceState;
+use crate::store;
+
+/// Most incomplete scopes named in the connector's one-line summary.
+const SUMMARY_SCOPES: usize = 5;
+
+/// How a job ended, with what it did.
+#[derive(Debug, Clone)]
+pub struct JobEnd {
+    /// Terminal (or `suspended`) status.
+    pub status: JobStatus,
+    /// The error shown in Kibana (`error` status only).
+    pub error: Option<String>,
+    /// Documents indexed.
+    pub indexed: u64,
+    /// Documents deleted.
+    pub deleted: u64,
+    /// MiB indexed.
+    pub volume_mib: u64,
+    /// Partial-sync note for the connector's `last_sync_error`.
+    pub note: Option<String>,
+    /// Extra job metadata (partial syncs).
+    pub metadata: Map<String, Value>,
+}
+
+impl JobEnd {
+    /// An end with no counters (failures before the sync started).
+    pub fn failed(error: String) -> Self {
+        JobEnd {
+            status: JobStatus::Error,
+            error: Some(error),
+            indexed: 0,
+            deleted: 0,
+            volume_mib: 0,
+            note: None,
+            metadata: Map::new(),
+        }
+    }
+
+    /// Records incomplete scopes and refused documents of a partial sync.
+    pub fn with_partial(mut self, scopes: &[(String, String)], failed_documents: u64) -> Self {
+        let listed: Vec<Value> = scopes
+            .iter()
+            .map(|(scope, reason)| json!({"scope": scope, "reason": reason}))
+            .collect();
+        self.metadata.insert("incomplete_scopes".into(), Value::Array(listed));
+        self.metadata
+            .insert("failed_documents".into(), json!(failed_documents));
+        let named: Vec<String> = scopes
+            .iter()
+            .take(SUMMARY_SCOPES)
+            .map(|(scope, reason)| format!("{scope} ({reason})"))
+            .collect();
+        let more = scopes.len().saturating_sub(SUMMARY_SCOPES);
+        let mut note = format!(
+            "Sync completed partially: {} incomplete scope(s), {failed_documents} document(s) refused; stale documents of incomplete scopes were kept.",
+            scopes.len()
+        );
+        if !named.is_empty() {
+            note.push_str(&format!(" Incomplete: {}", named.join("; ")));
+            if more > 0 {
+                note.push_str(&format!(" and {more} more"));
+            }
+        }
+        self.note = Some(note);
+        self
+    }
+}
+
+/// Writes the job's end and the connector summary. ES errors are logged: the cleanup loop
+/// repairs a job whose end could not be written.
+pub async fn finish(state: &ServiceState, job_id: &str, connector_id: &str, index: &str, end: &JobEnd) {
+    match store::get_job(&state.es, job_id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            tracing::warn!("the job vanished; nothing to record");
+            return;
+        }
+        Err(error) => tracing::warn!(%error, "cannot re-read the job; writing its end anyway"),
+    }
+    let connector_exists = matches!(store::get_connector(&state.es, connector_id).await, Ok(Some(_)));
+    let total = if connector_exists { count(state, index).await } else { None };
+    let now = now_rfc3339();
+    let mut doc = json!({
+        "last_seen": now,
+        "status": end.status.as_str(),
+        "error": end.error,
+        "indexed_document_count": end.indexed,
+        "indexed_document_volume": end.volume_mib,
+        "deleted_document_count": end.deleted,
+    });
+    if let Some(total) = total {
+        doc["total_document_count"] = json!(total);
+    }
+    if matches!(end.status, JobStatus::Completed | JobStatus::Error | JobStatus::Canceled) {
+        doc["completed_at"] = json!(now);
+    }
+    if end.status == JobStatus::Canceled {
+        doc["canceled_at"] = json!(now);
+    }
+    if !end.metadata.is_empty() {
+        doc["metadata"] = Value::Object(end.metadata.clone());
+    }
+    if let Err(error) = store::update_job(&state.es, job_id, &doc).await {
+        tracing::error!(%error, "cannot write the job's end");
+    }
+    if !connector_exists {
+        return;
+    }
+    let connector_status = if end.status == JobStatus::Error {
+        ConnectorStatus::Error
+    } else {
+        ConnectorStatus::Connected
+    };
+    let error = match end.status {
+        JobStatus::Error => Some(end.error.clone().unwrap_or_else(|| "unknown error".into())),
+        _ => None,
+    };
+    let summary = json!({
+        "last_synced": now,
+        "status": connector_status.as_str(),
+        "error": error,
+        "last_sync_status": end.status.as_str(),
+        "last_sync_error": error.clone().or_else(|| end.note.clone()),
+        "last_indexed_document_count": end.indexed,
+        "last_deleted_document_count": end.deleted,
+    });
+    if let Err(error) = store::update_connector(&state.es, connector_id, &summary, None).await {
+        tracing::error!(%error, "cannot write the connector's sync summary");
+    }
+    tracing::info!(
+        status = end.status.as_str(),
+        indexed = end.indexed,
+        deleted = end.deleted,
+        total = total.unwrap_or(0),
+        "sync ended"
+    );
+}
+
+/// Refresh then count the content index (main credentials, spec §3.8 8b').
+async fn count(state: &ServiceState, index: &str) -> Option<u64> {
+    if let Err(error) = state.es.refresh(index).await {
+        tracing::warn!(%error, "cannot refresh the content index");
+    }
+    match state.es.count(index).await {
+        Ok(count) => Some(count),
+        Err(error) => {
+            tracing::warn!(%error, "cannot count the content index");
+            None
+        }
+    }
+}

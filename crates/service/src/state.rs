@@ -1,0 +1,105 @@
+//! [`ServiceState`]: what every loop shares, passed explicitly (no globals).
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use connector_config::Settings;
+use es_client::EsClient;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::health::PingCache;
+use crate::names::{JOB_CHECK_INTERVAL, JOB_REPORTING_INTERVAL};
+
+/// Shared state of one service process.
+pub struct ServiceState {
+    /// The protocol client (main credentials).
+    pub es: EsClient,
+    /// The validated `config.yml`.
+    pub settings: Settings,
+    /// Ids of the connectors this instance owns.
+    pub connector_ids: Vec<String>,
+    /// Sent in `_claim` as `worker_hostname`.
+    pub hostname: String,
+    /// Root of the cancellation tree: canceled on shutdown.
+    pub shutdown: CancellationToken,
+    /// Slots of `service.max_concurrent_content_syncs`.
+    pub content_slots: Arc<Semaphore>,
+    /// Ids of the jobs running in this process.
+    pub running: Mutex<HashSet<String>>,
+    /// GitLab pings cached for one poll period.
+    pub pings: PingCache,
+    /// Running job tasks, awaited on shutdown.
+    pub runners: TaskTracker,
+}
+
+impl ServiceState {
+    /// Builds the state; `es` talks to `settings.elasticsearch`.
+    pub fn new(es: EsClient, settings: Settings, shutdown: CancellationToken) -> Self {
+        let connector_ids = settings
+            .connectors
+            .iter()
+            .map(|c| c.connector_id.clone())
+            .collect();
+        let slots = settings.service.max_concurrent_content_syncs.max(1);
+        let pings = PingCache::new(settings.service.idling);
+        ServiceState {
+            es,
+            connector_ids,
+            hostname: hostname(),
+            shutdown,
+            content_slots: Arc::new(Semaphore::new(slots)),
+            running: Mutex::new(HashSet::new()),
+            pings,
+            runners: TaskTracker::new(),
+            settings,
+        }
+    }
+
+    /// How often a running job reports `_stats` (its heartbeat): the reference's 10 s, or
+    /// `service.idling` when that is shorter (so short test intervals stay fast).
+    pub fn report_interval(&self) -> Duration {
+        JOB_REPORTING_INTERVAL.min(self.settings.service.idling)
+    }
+
+    /// How often a running job re-reads its status (cancel detection): the reference's 5 s,
+    /// or `service.idling` when shorter.
+    pub fn check_interval(&self) -> Duration {
+        JOB_CHECK_INTERVAL.min(self.settings.service.idling)
+    }
+
+    /// Whether job `id` runs in this process.
+    pub fn is_running(&self, id: &str) -> bool {
+        self.running
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .contains(id)
+    }
+
+    /// Records job `id` as running here.
+    pub fn track(&self, id: &str) {
+        self.running
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(id.to_owned());
+    }
+
+    /// Forgets job `id` once it ended.
+    pub fn untrack(&self, id: &str) {
+        self.running
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(id);
+    }
+}
+
+/// This machine's name: `/etc/hostname`, else a fixed name (only informational in `_claim`).
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "gitlab-connector".to_owned())
+}
