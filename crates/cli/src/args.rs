@@ -34,7 +34,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct LogArgs {
     /// Log level: error, warn, info, debug or trace (RUST_LOG overrides).
-    #[arg(long, global = true, default_value = "warn", env = "GITLAB_CONNECTOR_LOG")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "warn",
+        env = "GITLAB_CONNECTOR_LOG"
+    )]
     pub log_level: String,
     /// Log as JSON lines (for Filebeat) instead of human-readable lines.
     #[arg(long, global = true)]
@@ -53,7 +58,12 @@ pub struct GitlabArgs {
     #[arg(long, env = "GITLAB_URL", value_name = "URL")]
     pub gitlab_url: Option<String>,
     /// Access token with the read_api scope (and read_repository for READMEs).
-    #[arg(long, env = "GITLAB_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "GITLAB_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
     pub token: Option<String>,
     /// Projects to sync: full paths separated by commas or newlines, or `*` for every project
     /// the token's user is a member of [default: *].
@@ -74,6 +84,10 @@ pub struct GitlabArgs {
     /// Cap on GitLab requests per minute, on top of GitLab's own RateLimit headers.
     #[arg(long, value_name = "N")]
     pub requests_per_minute: Option<u32>,
+    /// Attempts per GitLab request (first try included) before its listing is reported
+    /// incomplete [default: 6].
+    #[arg(long, value_name = "N")]
+    pub max_attempts: Option<u32>,
 }
 
 /// The sink `sync` writes to.
@@ -112,7 +126,11 @@ pub struct SearchArgs {
     /// What to look for (words, "phrases", +required, -excluded).
     pub query: String,
     /// Directory of the local index.
-    #[arg(long, env = "GITLAB_CONNECTOR_INDEX_DIR", default_value = "gitlab-index")]
+    #[arg(
+        long,
+        env = "GITLAB_CONNECTOR_INDEX_DIR",
+        default_value = "gitlab-index"
+    )]
     pub index_dir: PathBuf,
     /// Only documents of this `type` (repeatable), e.g. Issue, "Merge Request", Epic, File.
     #[arg(long = "type", value_name = "TYPE")]

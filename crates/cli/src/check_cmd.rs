@@ -19,8 +19,14 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let client =
         GitlabClient::new(gitlab.client.clone()).context("setting up the GitLab client")?;
     let report = gitlab_source::check(&client, &source_settings(&gitlab)).await;
-    for line in &report.passed {
-        println!("ok: {line}");
+    if let Some(user) = &report.username {
+        println!(
+            "ok: {} accepts the token (user {user})",
+            gitlab.client.base_url
+        );
+    }
+    if let Some(scopes) = &report.scopes {
+        println!("ok: token scopes: {}", scopes.join(", "));
     }
     for problem in &report.problems {
         println!("problem: {problem}");

@@ -36,7 +36,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     eprintln!("Simulated GitLab (small data set) listening on http://{addr}");
 
     let temp = tempfile::tempdir().context("creating a temporary directory")?;
-    let dir: PathBuf = args.index_dir.clone().unwrap_or_else(|| temp.path().join("gitlab-index"));
+    let dir: PathBuf = args
+        .index_dir
+        .clone()
+        .unwrap_or_else(|| temp.path().join("gitlab-index"));
     let base_url = url::Url::parse(&format!("http://{addr}"))?;
     let gitlab = GitlabSettings {
         client: ClientSettings::new(base_url, Secret::new(DEMO_TOKEN)),
@@ -54,14 +57,27 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let code = run.execute(&mut sink).await?;
     drop(sink);
 
-    let hits = sink_local::search(&dir, &args.query, &SearchOptions { types: Vec::new(), limit: 5 })?;
+    let hits = sink_local::search(
+        &dir,
+        &args.query,
+        &SearchOptions {
+            types: Vec::new(),
+            limit: 5,
+        },
+    )?;
     println!("\nTop hits for `{}`:\n", args.query);
     print!("{}", sink_local::format_hits(&hits, false));
-    println!(
-        "\nTry: gitlab-connector search \"{}\" --index-dir {} (with --index-dir to keep the index)",
-        args.query,
-        dir.display()
-    );
+    if args.index_dir.is_some() {
+        println!(
+            "\nSearch it yourself: gitlab-connector search \"{}\" --index-dir {}",
+            args.query,
+            dir.display()
+        );
+    } else {
+        println!(
+            "\nThe index was temporary; run `gitlab-connector demo --index-dir DIR` to keep it."
+        );
+    }
     stop.cancel();
     let _ = server.await;
     Ok(code)

@@ -27,13 +27,6 @@ pub struct GitlabSettings {
     pub project_concurrency: usize,
 }
 
-impl GitlabSettings {
-    /// Whether every member project is selected.
-    pub fn all_projects(&self) -> bool {
-        self.projects.is_empty() || self.projects.iter().any(|path| path == "*")
-    }
-}
-
 /// Merges `args` (flags and environment, already merged by clap) over the file's section.
 pub fn resolve(args: &GitlabArgs, file: &GitlabSection) -> anyhow::Result<GitlabSettings> {
     let url_text = args
@@ -42,9 +35,15 @@ pub fn resolve(args: &GitlabArgs, file: &GitlabSection) -> anyhow::Result<Gitlab
         .or_else(|| file.url.clone())
         .unwrap_or_else(|| DEFAULT_GITLAB_URL.to_owned());
     let base_url = parse_url(&url_text)?;
-    let token = args.token.clone().or_else(|| file.token.clone()).unwrap_or_default();
+    let token = args
+        .token
+        .clone()
+        .or_else(|| file.token.clone())
+        .unwrap_or_default();
     if token.trim().is_empty() {
-        bail!("no GitLab token: pass --token, set GITLAB_TOKEN, or set gitlab.token in the settings file");
+        bail!(
+            "no GitLab token: pass --token, set GITLAB_TOKEN, or set gitlab.token in the settings file"
+        );
     }
     let mut client = ClientSettings::new(base_url, Secret::new(token.trim()));
     client.ca_bundle = args.ca_bundle.clone().or_else(|| file.ca_bundle.clone());
@@ -56,6 +55,12 @@ pub fn resolve(args: &GitlabArgs, file: &GitlabSection) -> anyhow::Result<Gitlab
         client.max_concurrent_requests = concurrency;
     }
     client.requests_per_minute = args.requests_per_minute.or(file.requests_per_minute);
+    if let Some(attempts) = args.max_attempts.or(file.max_attempts) {
+        if attempts == 0 {
+            bail!("--max-attempts (gitlab.max_attempts) must be at least 1");
+        }
+        client.max_attempts = attempts;
+    }
     let projects = match (&args.projects, &file.projects) {
         (Some(text), _) => ProjectList::Text(text.clone()).entries(),
         (None, Some(list)) => list.entries(),
@@ -66,12 +71,17 @@ pub fn resolve(args: &GitlabArgs, file: &GitlabSection) -> anyhow::Result<Gitlab
         .or(file.project_concurrency)
         .unwrap_or(DEFAULT_PROJECT_CONCURRENCY)
         .max(1);
-    Ok(GitlabSettings { client, projects, project_concurrency })
+    Ok(GitlabSettings {
+        client,
+        projects,
+        project_concurrency,
+    })
 }
 
 fn parse_url(text: &str) -> anyhow::Result<Url> {
-    let url = Url::parse(text.trim())
-        .with_context(|| format!("GitLab URL `{text}` is not a valid URL (example: https://gitlab.example.com)"))?;
+    let url = Url::parse(text.trim()).with_context(|| {
+        format!("GitLab URL `{text}` is not a valid URL (example: https://gitlab.example.com)")
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
         bail!("GitLab URL `{text}` must start with http:// or https://");
     }
@@ -83,14 +93,17 @@ mod tests {
     use super::*;
 
     fn args(token: &str) -> GitlabArgs {
-        GitlabArgs { token: Some(token.into()), ..GitlabArgs::default() }
+        GitlabArgs {
+            token: Some(token.into()),
+            ..GitlabArgs::default()
+        }
     }
 
     #[test]
     fn defaults_to_gitlab_com_and_all_projects() {
         let settings = resolve(&args("t"), &GitlabSection::default()).expect("valid");
         assert_eq!(settings.client.base_url.as_str(), "https://gitlab.com/");
-        assert!(settings.all_projects());
+        assert!(settings.projects.is_empty());
     }
 
     #[test]
@@ -105,12 +118,12 @@ mod tests {
         let settings = resolve(&flags, &file).expect("valid");
         assert_eq!(settings.client.base_url.host_str(), Some("flag.example"));
         assert_eq!(settings.projects, vec!["a/b"]);
-        assert!(!settings.all_projects());
     }
 
     #[test]
     fn missing_token_and_bad_url_are_clear_errors() {
-        let error = resolve(&GitlabArgs::default(), &GitlabSection::default()).expect_err("no token");
+        let error =
+            resolve(&GitlabArgs::default(), &GitlabSection::default()).expect_err("no token");
         assert!(error.to_string().contains("GITLAB_TOKEN"));
         let mut bad = args("t");
         bad.gitlab_url = Some("ftp://x".into());

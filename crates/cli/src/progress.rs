@@ -48,13 +48,17 @@ fn describe(progress: &SyncProgress, client: &GitlabClient) -> String {
         .iter()
         .map(|(doc_type, count)| format!("{doc_type} {count}"))
         .collect();
-    let requests = client.stats().snapshot();
+    let requests = client.stats();
     format!(
         "{} | written {} unchanged {} | GitLab requests {} (retries {}, 429s {})",
-        if types.is_empty() { "starting".to_owned() } else { types.join(" · ") },
+        if types.is_empty() {
+            "starting".to_owned()
+        } else {
+            types.join(" · ")
+        },
         progress.created() + progress.updated(),
         progress.unchanged(),
-        requests.total,
+        requests.graphql_requests + requests.rest_requests,
         requests.retries,
         requests.rate_limited,
     )

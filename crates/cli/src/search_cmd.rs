@@ -21,7 +21,10 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     } else if hits.is_empty() {
         println!("no hits for `{}`", args.query);
     } else {
-        print!("{}", sink_local::format_hits(&hits, std::io::stdout().is_terminal()));
+        print!(
+            "{}",
+            sink_local::format_hits(&hits, std::io::stdout().is_terminal())
+        );
     }
     Ok(ExitCode::Success)
 }

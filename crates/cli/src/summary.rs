@@ -2,8 +2,44 @@
 
 use std::fmt::Write as _;
 
+use std::collections::BTreeMap;
+
+use gitlab_client::stats::StatsSnapshot;
 use serde::Serialize;
 use sync_engine::{Outcome, SyncReport};
+
+/// GitLab request statistics as the summary reports them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Requests {
+    /// All HTTP requests sent to GitLab, retries included.
+    pub total: u64,
+    /// GraphQL requests.
+    pub graphql: u64,
+    /// REST requests.
+    pub rest: u64,
+    /// Requests sent again after a transient failure or a 429.
+    pub retries: u64,
+    /// 429 answers received.
+    pub rate_limited: u64,
+    /// Response bytes received.
+    pub bytes_received: u64,
+    /// Requests by operation.
+    pub by_kind: BTreeMap<String, u64>,
+}
+
+impl From<StatsSnapshot> for Requests {
+    fn from(stats: StatsSnapshot) -> Self {
+        Requests {
+            total: stats.graphql_requests + stats.rest_requests,
+            graphql: stats.graphql_requests,
+            rest: stats.rest_requests,
+            retries: stats.retries,
+            rate_limited: stats.rate_limited,
+            bytes_received: stats.bytes_received,
+            by_kind: stats.by_operation,
+        }
+    }
+}
 
 /// Everything the summary reports.
 #[derive(Debug, Serialize)]
@@ -14,7 +50,7 @@ pub struct Summary<'a> {
     /// Documents received in all.
     pub documents: u64,
     /// GitLab request statistics.
-    pub requests: serde_json::Value,
+    pub requests: Requests,
     /// Where the documents went.
     pub sink: String,
 }
@@ -26,10 +62,17 @@ impl Summary<'_> {
         let mut text = String::new();
         let verdict = match report.outcome {
             Outcome::Complete => "Sync complete",
-            Outcome::Partial => "Sync PARTIAL (some listings incomplete; their documents were kept)",
+            Outcome::Partial => {
+                "Sync PARTIAL (some listings incomplete; their documents were kept)"
+            }
             Outcome::Canceled => "Sync canceled (nothing deleted)",
         };
-        let _ = writeln!(text, "{verdict} in {:.1}s into {}", report.duration.as_secs_f64(), self.sink);
+        let _ = writeln!(
+            text,
+            "{verdict} in {:.1}s into {}",
+            report.duration.as_secs_f64(),
+            self.sink
+        );
         let _ = writeln!(text, "  documents: {}", self.documents);
         for (doc_type, count) in &report.documents_by_type {
             let _ = writeln!(text, "    {doc_type:<14} {count}");
@@ -45,15 +88,15 @@ impl Summary<'_> {
             report.failed_count,
             report.filtered_out,
         );
-        if let Some(total) = self.requests.get("total") {
-            let field = |key: &str| self.requests.get(key).cloned().unwrap_or_default();
-            let _ = writeln!(
-                text,
-                "  GitLab requests {total}, retries {}, 429s {}",
-                field("retries"),
-                field("rate_limited"),
-            );
-        }
+        let _ = writeln!(
+            text,
+            "  GitLab requests {} ({} GraphQL, {} REST), retries {}, 429s {}",
+            self.requests.total,
+            self.requests.graphql,
+            self.requests.rest,
+            self.requests.retries,
+            self.requests.rate_limited,
+        );
         for scope in &report.incomplete_scopes {
             let _ = writeln!(text, "  incomplete: {}: {}", scope.what, scope.reason);
         }

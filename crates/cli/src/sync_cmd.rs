@@ -16,7 +16,7 @@ use crate::args::{SinkKind, SyncArgs};
 use crate::exit::ExitCode;
 use crate::gitlab_settings::{self, GitlabSettings};
 use crate::progress::ProgressLine;
-use crate::summary::Summary;
+use crate::summary::{Requests, Summary};
 use crate::sync_file::{self, SyncFile};
 
 /// The local index directory when none is given.
@@ -40,7 +40,12 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
             let mut sink = LocalIndex::open_or_create(&dir)
                 .with_context(|| format!("opening the local index in {}", dir.display()))?;
             let label = format!("local index {}", dir.display());
-            let run = SyncRun { gitlab, show_progress, json: args.json, sink_label: label };
+            let run = SyncRun {
+                gitlab,
+                show_progress,
+                json: args.json,
+                sink_label: label,
+            };
             run.execute(&mut sink).await
         }
         SinkKind::Elasticsearch => {
@@ -84,10 +89,7 @@ impl SyncRun {
     }
 
     /// Runs the sync itself; returns the report and the GitLab request statistics.
-    pub async fn sync<S: Sink>(
-        &self,
-        sink: &mut S,
-    ) -> anyhow::Result<(SyncReport, serde_json::Value)> {
+    pub async fn sync<S: Sink>(&self, sink: &mut S) -> anyhow::Result<(SyncReport, Requests)> {
         let client = GitlabClient::new(self.gitlab.client.clone())
             .context("setting up the GitLab client")?;
         let source = GitlabSource::new(client.clone(), source_settings(&self.gitlab));
@@ -106,20 +108,15 @@ impl SyncRun {
         drop(line);
         ctrl_c.abort();
         let report = result?;
-        let requests = serde_json::to_value(client.stats().snapshot())?;
+        let requests = Requests::from(client.stats());
         Ok((report, requests))
     }
 }
 
 /// Source settings from the resolved GitLab settings.
 pub fn source_settings(gitlab: &GitlabSettings) -> SourceSettings {
-    let projects = if gitlab.all_projects() {
-        ProjectSelection::All
-    } else {
-        ProjectSelection::Paths(gitlab.projects.clone())
-    };
     SourceSettings {
-        projects,
+        projects: ProjectSelection::from_entries(&gitlab.projects),
         project_concurrency: gitlab.project_concurrency,
         ..SourceSettings::default()
     }

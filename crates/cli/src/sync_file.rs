@@ -44,6 +44,8 @@ pub struct GitlabSection {
     pub project_concurrency: Option<usize>,
     /// Requests-per-minute cap.
     pub requests_per_minute: Option<u32>,
+    /// Attempts per request.
+    pub max_attempts: Option<u32>,
 }
 
 /// A project list written either as one string or as a YAML list.
@@ -105,7 +107,10 @@ mod tests {
             "gitlab:\n  url: https://gitlab.example.com\n  projects: [a/b, c/d]\n  concurrency: 4\nsink: local\nindex_dir: /tmp/x\n",
         )
         .expect("parses");
-        assert_eq!(file.gitlab.projects.map(|p| p.entries()), Some(vec!["a/b".into(), "c/d".into()]));
+        assert_eq!(
+            file.gitlab.projects.map(|p| p.entries()),
+            Some(vec!["a/b".into(), "c/d".into()])
+        );
         assert_eq!(file.sink, Some(SinkKind::Local));
     }
 }

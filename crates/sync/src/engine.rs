@@ -65,10 +65,10 @@ impl Default for SyncOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     /// The source failed as a whole (bad token, unknown project, project list failing).
-    #[error("GitLab: {0}")]
+    #[error("GitLab")]
     Source(#[source] SourceError),
     /// The sink failed.
-    #[error("{action}: {source}")]
+    #[error("{action}")]
     Sink {
         /// What the engine was doing (listing, writing, deleting, committing).
         action: &'static str,

@@ -46,7 +46,12 @@ impl Query {
             .projects()
             .into_iter()
             .filter(|p| membership != Some(true) || p.member)
-            .filter(|p| full_paths.as_ref().is_none_or(|f| f.contains(&p.full_path)))
+            // GitLab matches `fullPaths` case-insensitively (routes are case-insensitive).
+            .filter(|p| {
+                full_paths
+                    .as_ref()
+                    .is_none_or(|f| f.iter().any(|path| path.eq_ignore_ascii_case(&p.full_path)))
+            })
             .filter(|p| {
                 ids.as_ref()
                     .is_none_or(|ids| ids.iter().any(|i| gid_number(i) == Some(p.id)))

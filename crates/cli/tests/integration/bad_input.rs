@@ -1,0 +1,108 @@
+//! Bad input gets one clear error naming the thing at fault, and a non-zero exit.
+
+use gitlab_sim::Size;
+
+use crate::util::{Sim, connector, finish, sync};
+
+#[test]
+fn a_wrong_token_fails_clearly_without_printing_the_token() {
+    let sim = Sim::start(Size::Small);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut command = connector();
+    command.args([
+        "sync",
+        "--gitlab-url",
+        &sim.url,
+        "--token",
+        "glpat-wrong-secret",
+        "--index-dir",
+    ]);
+    command.arg(dir.path());
+    let run = finish(command.output().expect("runs"));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.to_lowercase().contains("token"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("glpat-wrong-secret"),
+        "token leaked: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unknown_project_paths_stop_the_sync_before_it_starts_and_are_all_listed() {
+    let sim = Sim::start(Size::Small);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let real = sim.state.store().project(0).expect("p").full_path;
+    let list = format!("{real}, nope/missing-one, nope/missing-two");
+    let run = sync(&sim, dir.path(), &["--projects", &list]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("nope/missing-one") && run.stderr.contains("nope/missing-two"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        sink_local::count_by_type(dir.path())
+            .map(|c| c.values().sum::<u64>())
+            .unwrap_or(0),
+        0
+    );
+}
+
+#[test]
+fn a_malformed_settings_file_names_the_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("sync.yml");
+    std::fs::write(
+        &file,
+        "gitlab:\n  url: https://gitlab.example.com\n  concurency: 4\n",
+    )
+    .expect("write");
+    let output = connector()
+        .args(["sync", "--token", "x", "-c"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("concurency"), "{stderr}");
+}
+
+#[test]
+fn check_reports_each_problem_and_exits_non_zero() {
+    let sim = Sim::start(Size::Small);
+    let good = connector()
+        .args([
+            "check",
+            "--gitlab-url",
+            &sim.url,
+            "--token",
+            crate::util::TOKEN,
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stdout)
+    );
+
+    let bad = connector()
+        .args([
+            "check",
+            "--gitlab-url",
+            &sim.url,
+            "--token",
+            crate::util::TOKEN,
+            "--projects",
+            "ghost/project",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("ghost/project"));
+}

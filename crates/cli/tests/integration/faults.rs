@@ -1,0 +1,94 @@
+//! Faults: listings that fail for good, transient 5xx, truncated bodies and 429s.
+
+use gitlab_sim::{Action, FailKind, FailRule, Mutation, Size, Switches, Target};
+
+use crate::util::{Sim, by_type, counter, sync};
+
+#[test]
+fn a_listing_that_fails_for_good_deletes_nothing_from_its_scope_and_exits_partial() {
+    let sim = Sim::start(Size::Small);
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert_eq!(sync(&sim, dir.path(), &[]).code, 0);
+    let broken = sim.state.store().project(0).expect("project 0");
+    let healthy = sim.state.store().project(1).expect("project 1");
+    for project in [&broken, &healthy] {
+        sim.state
+            .mutate(&Mutation {
+                action: Some(Action::Delete),
+                kind: Some(Target::Issue),
+                project: Some(project.full_path.clone()),
+                iid: Some(3),
+                ..Mutation::default()
+            })
+            .expect("issue deleted");
+    }
+    sim.state.add_fail_rule(FailRule {
+        path: broken.full_path.clone(),
+        kind: FailKind::Issues,
+        status: 500,
+    });
+
+    let run = sync(&sim, dir.path(), &["--max-attempts", "2"]);
+    assert_eq!(run.code, 2, "partial exit code expected: {}", run.stderr);
+    assert_eq!(run.summary["outcome"], "partial");
+    let incomplete = run.summary["incomplete_scopes"]
+        .as_array()
+        .expect("incomplete list");
+    assert_eq!(incomplete.len(), 1, "{incomplete:?}");
+    // The failing project's issues are all kept (even the one deleted in GitLab) ...
+    for iid in 1..=broken.issue_count {
+        let id = format!("issue_{}_{iid}", broken.id);
+        assert!(
+            sink_local::get(dir.path(), &id).expect("index").is_some(),
+            "{id} was deleted"
+        );
+    }
+    // ... while the healthy project's deleted issue is gone.
+    let gone = format!("issue_{}_3", healthy.id);
+    assert!(sink_local::get(dir.path(), &gone).expect("index").is_none());
+    assert_eq!(counter(&run.summary, "deleted"), 1);
+}
+
+#[test]
+fn transient_server_errors_and_truncated_bodies_are_retried_without_loss_or_duplicates() {
+    let sim = Sim::start(Size::Small);
+    sim.state.set_switches(Switches {
+        fault_5xx_rate: 0.15,
+        fault_truncate_rate: 0.1,
+        ..Switches::default()
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = sync(&sim, dir.path(), &["--max-attempts", "12"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let expected = gitlab_sim::expected_counts(Size::Small);
+    assert_eq!(by_type(&run.summary), expected);
+    assert_eq!(
+        sink_local::count_by_type(dir.path()).expect("index"),
+        expected
+    );
+    assert_eq!(counter(&run.summary, "duplicates"), 0);
+    assert!(
+        run.summary["requests"]["retries"].as_u64().unwrap_or(0) > 0,
+        "no retries seen"
+    );
+}
+
+#[test]
+fn rate_limited_requests_wait_and_retry_the_same_request() {
+    let sim = Sim::start(Size::Small);
+    sim.state.set_switches(Switches {
+        rate_limit_rpm: Some(120),
+        ..Switches::default()
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = sync(
+        &sim,
+        dir.path(),
+        &[
+            "--projects",
+            &sim.state.store().project(2).expect("p").full_path,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(by_type(&run.summary)["Project"], 1);
+}

@@ -1,0 +1,133 @@
+//! Test harness: a GitLab simulator on an ephemeral loopback port, and the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use gitlab_sim::{SimConfig, SimState, Size};
+use serde_json::Value;
+
+/// The token the simulator accepts in these tests.
+pub const TOKEN: &str = "test-token";
+
+/// A simulator running on its own runtime thread until dropped.
+pub struct Sim {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// In-process handle: switches, fail rules, mutations, request log.
+    pub state: SimState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Sim {
+    /// Starts a simulator of `size`.
+    pub fn start(size: Size) -> Sim {
+        let config = SimConfig {
+            token: TOKEN.to_owned(),
+            ..SimConfig::new(size)
+        };
+        let state = SimState::new(config);
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let served = state.clone();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                addr_tx
+                    .send(listener.local_addr().expect("addr"))
+                    .expect("send addr");
+                gitlab_sim::serve(listener, served, async move {
+                    let _ = stop_rx.await;
+                })
+                .await
+                .expect("serve");
+            });
+        });
+        let addr = addr_rx.recv().expect("simulator started");
+        Sim {
+            url: format!("http://{addr}"),
+            state,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The binary under test, with a clean environment for the variables it reads.
+pub fn connector() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gitlab-connector"));
+    for var in [
+        "GITLAB_URL",
+        "GITLAB_TOKEN",
+        "GITLAB_PROJECTS",
+        "GITLAB_CA_BUNDLE",
+        "RUST_LOG",
+    ] {
+        command.env_remove(var);
+    }
+    command.env_remove("GITLAB_CONNECTOR_INDEX_DIR");
+    command
+}
+
+/// What a `sync --json` run gave.
+pub struct SyncRun {
+    /// Exit code.
+    pub code: i32,
+    /// The JSON summary (Null when none was printed).
+    pub summary: Value,
+    /// Everything on stderr.
+    pub stderr: String,
+}
+
+/// Runs `sync --json` against `sim` into the local index `dir`, with `extra` arguments.
+pub fn sync(sim: &Sim, dir: &Path, extra: &[&str]) -> SyncRun {
+    let mut command = connector();
+    command.args([
+        "sync",
+        "--gitlab-url",
+        &sim.url,
+        "--token",
+        TOKEN,
+        "--json",
+        "--index-dir",
+    ]);
+    command.arg(dir);
+    command.args(extra);
+    finish(command.output().expect("binary runs"))
+}
+
+/// Turns a finished process into a [`SyncRun`].
+pub fn finish(output: Output) -> SyncRun {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    SyncRun {
+        code: output.status.code().unwrap_or(-1),
+        summary: serde_json::from_str(&stdout).unwrap_or(Value::Null),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A summary counter as a number.
+pub fn counter(summary: &Value, key: &str) -> u64 {
+    summary[key]
+        .as_u64()
+        .unwrap_or_else(|| panic!("summary has no `{key}`: {summary}"))
+}
+
+/// The summary's documents by type, as plain numbers.
+pub fn by_type(summary: &Value) -> std::collections::BTreeMap<String, u64> {
+    serde_json::from_value(summary["documents_by_type"].clone()).expect("documents_by_type")
+}
