@@ -635,3 +635,73 @@ async fn huge_size_starts_instantly_and_serves_pages() {
     assert_eq!(expected["Issue"], 50 * 5000);
     assert_eq!(expected["Merge Request"], 50 * 500);
 }
+
+#[tokio::test]
+async fn fault_switches_break_responses_as_configured() {
+    let sim = start(Size::Small).await;
+    sim.state.set_switches(Switches {
+        fault_5xx_rate: 1.0,
+        ..Switches::default()
+    });
+    let status = sim.rest("/user").await.status().as_u16();
+    assert!(status == 502 || status == 503, "{status}");
+    sim.state.set_switches(Switches {
+        fault_timeout_rate: 1.0,
+        timeout_hold_ms: 5,
+        ..Switches::default()
+    });
+    assert_eq!(sim.rest("/user").await.status(), 504);
+    sim.state.set_switches(Switches {
+        fault_truncate_rate: 1.0,
+        latency_ms: 5,
+        ..Switches::default()
+    });
+    let started = std::time::Instant::now();
+    let r = sim.gql_raw(queries::MEMBER_PROJECTS, json!({})).await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        serde_json::from_slice::<Value>(&r.bytes().await.unwrap()).is_err(),
+        "body must be cut"
+    );
+    assert!(started.elapsed() >= std::time::Duration::from_millis(5));
+    sim.state.set_switches(Switches::default());
+    sim.data(queries::MEMBER_PROJECTS, json!({})).await;
+    let log = sim.state.request_log();
+    assert_eq!(log.counts["graphql:MemberProjects"], 2);
+    assert_eq!(log.counts["rest:user"], 2);
+}
+
+#[test]
+fn binary_prints_expected_counts_as_json() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gitlab-sim"))
+        .args(["--size", "small", "--expected"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::to_value(gitlab_sim::expected_counts(Size::Small)).unwrap()
+    );
+}
+
+#[test]
+fn binary_announces_its_address_when_ready() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gitlab-sim"))
+        .args(["--size", "small", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        line.starts_with("gitlab-sim listening on http://127.0.0.1:"),
+        "{line}"
+    );
+    assert!(!line.trim_end().ends_with(":0"));
+}

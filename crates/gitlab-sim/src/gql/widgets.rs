@@ -9,13 +9,14 @@ use super::enums::{
     NotesFilterType, WorkItemDiscussionsSort, WorkItemRelatedLinkType, WorkItemState,
     WorkItemWidgetType,
 };
-use super::notes::{DiscussionConnection, discussions};
-use super::page::{PageArgs, paginate_list};
+use super::notes::{Discussion, DiscussionConnection};
+use super::page::{PageArgs, paginate, paginate_list};
 use super::store;
 use super::users::{Label, LabelConnection, UserCore, UserCoreConnection};
 use super::work_item::{
     LinkedWorkItemType, LinkedWorkItemTypeConnection, WorkItem, WorkItemConnection,
 };
+use crate::data::notes::{self, DiscussionKey, NoteKey};
 
 /// `WorkItemWidget`.
 #[derive(Interface)]
@@ -193,7 +194,7 @@ impl WorkItemWidgetNotes {
     async fn discussion_locked(&self) -> Option<bool> {
         Some(false)
     }
-    /// Discussions, oldest first.
+    /// Discussions, filtered (`ALL_NOTES`, `ONLY_COMMENTS`, `ONLY_ACTIVITY`) and sorted.
     async fn discussions(
         &self,
         #[graphql(default_with = "NotesFilterType::AllNotes")] filter: NotesFilterType,
@@ -202,12 +203,43 @@ impl WorkItemWidgetNotes {
         after: Option<String>,
         first: Option<i32>,
     ) -> Result<Option<DiscussionConnection>> {
-        let _ = (filter, sort);
-        Ok(Some(discussions(
-            self.key,
-            self.created_at,
+        let created = self.created_at;
+        let mut all: Vec<Discussion> = (0..notes::discussion_count(self.key))
+            .map(|index| Discussion {
+                key: DiscussionKey {
+                    item: self.key,
+                    index,
+                },
+                item_created: created,
+            })
+            .filter(|d| {
+                let system = notes::note(
+                    NoteKey {
+                        discussion: d.key,
+                        index: 0,
+                    },
+                    created,
+                )
+                .system;
+                match filter {
+                    NotesFilterType::AllNotes => true,
+                    NotesFilterType::OnlyComments => !system,
+                    NotesFilterType::OnlyActivity => system,
+                }
+            })
+            .collect();
+        if sort == WorkItemDiscussionsSort::CreatedDesc {
+            all.reverse();
+        }
+        let page = paginate(
+            all.into_iter()
+                .enumerate()
+                .map(|(i, d)| (i as u64, d))
+                .collect(),
             &PageArgs::forward(after, first),
-        )?))
+            "discussions",
+        )?;
+        Ok(Some(DiscussionConnection::from_page(page)))
     }
 }
 

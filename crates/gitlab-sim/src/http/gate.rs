@@ -87,14 +87,27 @@ async fn graphql_operation(req: Request) -> Result<(Request, Option<String>), Re
             "413 Request Entity Too Large",
         )
     })?;
-    let op = serde_json::from_slice::<serde_json::Value>(&bytes)
-        .ok()
-        .and_then(|v| {
-            v.get("operationName")
-                .and_then(|o| o.as_str())
-                .map(str::to_string)
-        });
+    let body = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
+    let op = body.as_ref().and_then(|v| {
+        let named = v.get("operationName").and_then(|o| o.as_str());
+        named
+            .or_else(|| {
+                v.get("query")
+                    .and_then(|q| q.as_str())
+                    .and_then(operation_in_query)
+            })
+            .map(str::to_string)
+    });
     Ok((Request::from_parts(parts, Body::from(bytes)), op))
+}
+
+/// Name of the first named operation in a query text (`query Name(...) {`).
+fn operation_in_query(q: &str) -> Option<&str> {
+    let rest = q.trim_start().strip_prefix("query")?.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
 }
 
 /// The middleware.
