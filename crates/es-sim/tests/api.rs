@@ -2,6 +2,7 @@
 
 mod util;
 
+mod binary;
 mod bulk;
 mod connectors;
 mod documents;
