@@ -1,0 +1,244 @@
+//! NDJSON encoding of `_bulk` operations, and cutting them into requests by line count and
+//! bytes (spec §4.4). Documents are serialized straight into the request buffer from
+//! `Document`'s `Serialize` with the three pipeline control fields flattened in (no
+//! intermediate `Value`).
+
+use std::ops::Range;
+
+use connector_core::Document;
+use es_client::IngestPipeline;
+use serde::Serialize;
+
+/// The kind of a `_bulk` operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpKind {
+    /// `index` (action + source, 2 lines).
+    Index,
+    /// `delete` (action only, 1 line).
+    Delete,
+}
+
+impl OpKind {
+    /// The action name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpKind::Index => "index",
+            OpKind::Delete => "delete",
+        }
+    }
+
+    /// NDJSON lines one operation takes.
+    pub fn lines(self) -> usize {
+        match self {
+            OpKind::Index => 2,
+            OpKind::Delete => 1,
+        }
+    }
+}
+
+/// One encoded operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedOp {
+    /// The document `_id`.
+    pub id: String,
+    /// Index or delete.
+    pub kind: OpKind,
+    /// Its NDJSON lines, each ending in `\n`.
+    pub bytes: Vec<u8>,
+    /// Bytes of the source line (0 for deletes), for `WriteReport::bytes`.
+    pub source_bytes: usize,
+}
+
+/// One `_bulk` request: the body and where each operation sits in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Batch {
+    /// The NDJSON body.
+    pub body: Vec<u8>,
+    /// The operations, in body order, with their byte ranges.
+    pub ops: Vec<(EncodedOp, Range<usize>)>,
+    /// NDJSON lines in the body.
+    pub lines: usize,
+}
+
+impl Batch {
+    fn push(&mut self, op: EncodedOp) {
+        let start = self.body.len();
+        self.body.extend_from_slice(&op.bytes);
+        self.lines += op.kind.lines();
+        let range = start..self.body.len();
+        self.ops.push((op, range));
+    }
+}
+
+#[derive(Serialize)]
+struct Action<'a> {
+    #[serde(rename = "_index")]
+    index: &'a str,
+    #[serde(rename = "_id")]
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+struct Source<'a> {
+    #[serde(flatten)]
+    doc: &'a Document,
+    #[serde(rename = "_extract_binary_content")]
+    extract_binary_content: bool,
+    #[serde(rename = "_reduce_whitespace")]
+    reduce_whitespace: bool,
+    #[serde(rename = "_run_ml_inference")]
+    run_ml_inference: bool,
+}
+
+fn action_line(out: &mut Vec<u8>, kind: OpKind, index: &str, id: &str) -> serde_json::Result<()> {
+    out.extend_from_slice(b"{\"");
+    out.extend_from_slice(kind.as_str().as_bytes());
+    out.extend_from_slice(b"\":");
+    serde_json::to_writer(&mut *out, &Action { index, id })?;
+    out.extend_from_slice(b"}\n");
+    Ok(())
+}
+
+/// Encodes an `index` operation: action line, then the document with the control fields.
+pub fn encode_index(
+    index: &str,
+    doc: &Document,
+    pipeline: &IngestPipeline,
+) -> serde_json::Result<EncodedOp> {
+    let mut bytes = Vec::with_capacity(256 + doc.body.len());
+    action_line(&mut bytes, OpKind::Index, index, &doc.id)?;
+    let source_start = bytes.len();
+    let source = Source {
+        doc,
+        extract_binary_content: pipeline.extract_binary_content,
+        reduce_whitespace: pipeline.reduce_whitespace,
+        run_ml_inference: pipeline.run_ml_inference,
+    };
+    serde_json::to_writer(&mut bytes, &source)?;
+    let source_bytes = bytes.len() - source_start;
+    bytes.push(b'\n');
+    Ok(EncodedOp {
+        id: doc.id.clone(),
+        kind: OpKind::Index,
+        bytes,
+        source_bytes,
+    })
+}
+
+/// Encodes a `delete` operation.
+pub fn encode_delete(index: &str, id: &str) -> serde_json::Result<EncodedOp> {
+    let mut bytes = Vec::with_capacity(64 + id.len());
+    action_line(&mut bytes, OpKind::Delete, index, id)?;
+    Ok(EncodedOp {
+        id: id.to_owned(),
+        kind: OpKind::Delete,
+        bytes,
+        source_bytes: 0,
+    })
+}
+
+/// Cuts operations into requests of at most `max_lines` NDJSON lines and `max_bytes` bytes
+/// (the reference's flush rules: flush before an operation that would overflow a non-empty
+/// batch, and after one that fills it; a single oversized operation goes alone).
+pub fn cut(
+    ops: impl IntoIterator<Item = EncodedOp>,
+    max_lines: usize,
+    max_bytes: usize,
+) -> Vec<Batch> {
+    let mut batches = Vec::new();
+    let mut current = Batch::default();
+    for op in ops {
+        let overflows = current.lines + op.kind.lines() > max_lines
+            || current.body.len() + op.bytes.len() > max_bytes;
+        if !current.ops.is_empty() && overflows {
+            batches.push(std::mem::take(&mut current));
+        }
+        current.push(op);
+        if current.lines >= max_lines || current.body.len() >= max_bytes {
+            batches.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.ops.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, body: &str) -> Document {
+        let mut doc = Document::new(id, "Issue").with("project_id", "7");
+        doc.body = body.into();
+        doc
+    }
+
+    #[test]
+    fn index_op_is_action_then_source_with_control_fields() {
+        let pipeline = IngestPipeline {
+            run_ml_inference: false,
+            ..IngestPipeline::default()
+        };
+        let op = encode_index("search-gitlab", &doc("issue_7_1", "x"), &pipeline).unwrap();
+        let text = String::from_utf8(op.bytes).unwrap();
+        assert_eq!(
+            text,
+            "{\"index\":{\"_index\":\"search-gitlab\",\"_id\":\"issue_7_1\"}}\n\
+             {\"id\":\"issue_7_1\",\"type\":\"Issue\",\"_timestamp\":null,\"body\":\"x\",\"project_id\":\"7\",\
+             \"_extract_binary_content\":true,\"_reduce_whitespace\":true,\"_run_ml_inference\":false}\n"
+        );
+        let source_line = text.lines().nth(1).unwrap();
+        assert_eq!(op.source_bytes, source_line.len());
+    }
+
+    #[test]
+    fn delete_op_is_one_line() {
+        let op = encode_delete("i", "a\"b").unwrap();
+        assert_eq!(
+            op.bytes,
+            b"{\"delete\":{\"_index\":\"i\",\"_id\":\"a\\\"b\"}}\n"
+        );
+    }
+
+    #[test]
+    fn cuts_by_line_count() {
+        let ops = (0..5).map(|i| {
+            encode_index("i", &doc(&format!("d{i}"), ""), &IngestPipeline::default()).unwrap()
+        });
+        let batches = cut(ops, 4, usize::MAX);
+        let sizes: Vec<usize> = batches.iter().map(|b| b.ops.len()).collect();
+        assert_eq!(sizes, [2, 2, 1]);
+        assert!(batches.iter().all(|b| b.lines <= 4));
+        let deletes = (0..5).map(|i| encode_delete("i", &format!("d{i}")).unwrap());
+        let sizes: Vec<usize> = cut(deletes, 4, usize::MAX)
+            .iter()
+            .map(|b| b.ops.len())
+            .collect();
+        assert_eq!(sizes, [4, 1]);
+    }
+
+    #[test]
+    fn cuts_by_bytes_and_sends_an_oversized_op_alone() {
+        let pipeline = IngestPipeline::default();
+        let small = encode_index("i", &doc("s", "a"), &pipeline).unwrap();
+        let limit = small.bytes.len() * 2 + 10;
+        let ops = vec![
+            small.clone(),
+            encode_index("i", &doc("s2", "a"), &pipeline).unwrap(),
+            encode_index("i", &doc("big", &"x".repeat(limit)), &pipeline).unwrap(),
+            encode_index("i", &doc("s3", "a"), &pipeline).unwrap(),
+        ];
+        let batches = cut(ops, 1000, limit);
+        let ids: Vec<Vec<&str>> = batches
+            .iter()
+            .map(|b| b.ops.iter().map(|(op, _)| op.id.as_str()).collect())
+            .collect();
+        assert_eq!(ids, [vec!["s", "s2"], vec!["big"], vec!["s3"]]);
+        for batch in &batches {
+            for (op, range) in &batch.ops {
+                assert_eq!(&batch.body[range.clone()], op.bytes.as_slice());
+            }
+        }
+    }
+}

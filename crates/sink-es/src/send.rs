@@ -1,0 +1,96 @@
+//! Sending one [`Batch`] through `_bulk` and reading its items one by one: items rejected with
+//! 429 are re-sent alone (back-off `interval × attempt`, up to the attempts of the policy);
+//! every other item ends as a success (`created`, `updated`, `deleted`, `noop`, `not_found` on
+//! delete) or a failure carrying `error.type: reason`.
+
+use bytes::Bytes;
+use es_client::{BulkItem, EsClient, RetryPolicy};
+
+use crate::encoder::{Batch, EncodedOp};
+use crate::error::SinkEsError;
+
+/// What happened to one operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemOutcome {
+    /// Stored; the item `result` (`created`, `updated`, `deleted`, `noop`, `not_found`).
+    Done(String),
+    /// Refused, with `error.type: reason` (or the HTTP status).
+    Failed(String),
+}
+
+/// Sends `batch` and returns each operation with its outcome, in batch order.
+pub async fn send_batch(
+    client: &EsClient,
+    batch: Batch,
+    pipeline: Option<&str>,
+    retry: &RetryPolicy,
+) -> Result<Vec<(EncodedOp, ItemOutcome)>, SinkEsError> {
+    let Batch { body, ops, .. } = batch;
+    let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; ops.len()];
+    let mut pending: Vec<usize> = (0..ops.len()).collect();
+    let mut request = Bytes::from(body);
+    let mut attempt = 1;
+    loop {
+        let response = client.bulk(request, pipeline).await?;
+        if response.items.len() != pending.len() {
+            return Err(SinkEsError::MalformedBulk {
+                sent: pending.len(),
+                got: response.items.len(),
+            });
+        }
+        let mut again = Vec::new();
+        for (slot, entry) in pending.iter().zip(response.items) {
+            let Some(item) = entry.into_values().next() else {
+                return Err(SinkEsError::MalformedBulk {
+                    sent: pending.len(),
+                    got: 0,
+                });
+            };
+            if item.status == 429 && attempt < retry.max_attempts {
+                again.push(*slot);
+            } else {
+                outcomes[*slot] = Some(outcome(item));
+            }
+        }
+        if again.is_empty() {
+            break;
+        }
+        let delay = retry.delay(attempt);
+        tracing::warn!(
+            items = again.len(),
+            attempt,
+            delay_ms = delay.as_millis() as u64,
+            "bulk items rejected with 429, re-sending them"
+        );
+        tokio::time::sleep(delay).await;
+        let mut body = Vec::new();
+        for slot in &again {
+            body.extend_from_slice(&ops[*slot].0.bytes);
+        }
+        request = Bytes::from(body);
+        pending = again;
+        attempt += 1;
+    }
+    Ok(ops
+        .into_iter()
+        .zip(outcomes)
+        .map(|((op, _), outcome)| {
+            let outcome =
+                outcome.unwrap_or_else(|| ItemOutcome::Failed("no bulk response item".into()));
+            (op, outcome)
+        })
+        .collect())
+}
+
+fn outcome(item: BulkItem) -> ItemOutcome {
+    if let Some(error) = item.error {
+        return ItemOutcome::Failed(error.to_string());
+    }
+    match item.result {
+        Some(result) if (200..300).contains(&item.status) || result == "not_found" => {
+            ItemOutcome::Done(result)
+        }
+        Some(result) => ItemOutcome::Failed(format!("HTTP {}: {result}", item.status)),
+        None => ItemOutcome::Failed(format!("HTTP {} without result", item.status)),
+    }
+}

@@ -1,0 +1,182 @@
+//! [`ElasticsearchSink`]: the `Sink` over one content index. Reads as a pipeline:
+//! ensure index → encode (size guard) → cut into requests → send (≤ `max_concurrency` in
+//! flight, 429 items re-sent) → tally items in order through the error monitor.
+
+use connector_core::{Document, ExistingDoc, Sink, SinkError, WriteReport};
+use es_client::EsClient;
+use futures::{StreamExt, stream};
+
+use crate::encoder::{self, EncodedOp, OpKind};
+use crate::error::SinkEsError;
+use crate::mapping;
+use crate::monitor::ErrorMonitor;
+use crate::send::{self, ItemOutcome};
+use crate::settings::SinkSettings;
+
+/// The field whose presence exempts a document from the text-size cap (spec §4.4).
+const ATTACHMENT_FIELD: &str = "_attachment";
+
+/// Writes documents into one Elasticsearch content index.
+#[derive(Debug)]
+pub struct ElasticsearchSink {
+    client: EsClient,
+    settings: SinkSettings,
+    monitor: ErrorMonitor,
+    index_ready: bool,
+}
+
+impl ElasticsearchSink {
+    /// A sink over `settings.index` (created on first use when missing).
+    pub fn new(client: EsClient, settings: SinkSettings) -> Self {
+        let monitor = ErrorMonitor::new(settings.error_monitor.clone());
+        ElasticsearchSink {
+            client,
+            settings,
+            monitor,
+            index_ready: false,
+        }
+    }
+
+    /// Creates the content index when neither it nor an alias of that name exists.
+    pub async fn ensure_index(&mut self) -> Result<(), SinkEsError> {
+        if self.index_ready {
+            return Ok(());
+        }
+        let index = &self.settings.index;
+        if !self.client.index_or_alias_exists(index).await? {
+            let body = self.settings.create_with_mappings.then(mapping::index_body);
+            match self.client.create_index(index, body.as_ref()).await {
+                Ok(()) => tracing::info!(%index, "created the content index"),
+                Err(err) if err.error_type() == Some("resource_already_exists_exception") => {}
+                Err(err) => return Err(err.into()),
+            }
+        }
+        self.index_ready = true;
+        Ok(())
+    }
+
+    /// Failed items seen so far in this sync.
+    pub fn total_errors(&self) -> u64 {
+        self.monitor.total_errors()
+    }
+
+    /// Sends operations and returns each with its outcome, in order.
+    async fn run(
+        &mut self,
+        ops: Vec<EncodedOp>,
+    ) -> Result<Vec<(EncodedOp, ItemOutcome)>, SinkEsError> {
+        let batches = encoder::cut(ops, self.settings.chunk_lines, self.settings.chunk_bytes);
+        let client = &self.client;
+        let pipeline = Some(self.settings.pipeline.name.as_str());
+        let retry = &self.settings.item_retry;
+        let results: Vec<_> = stream::iter(batches)
+            .map(|batch| send::send_batch(client, batch, pipeline, retry))
+            .buffered(self.settings.max_concurrency.max(1))
+            .collect()
+            .await;
+        let mut all = Vec::new();
+        for result in results {
+            all.extend(result?);
+        }
+        Ok(all)
+    }
+
+    fn tally(&mut self, op: &EncodedOp, outcome: &ItemOutcome) -> Result<(), SinkEsError> {
+        match outcome {
+            ItemOutcome::Done(_) => {
+                self.monitor.success();
+                Ok(())
+            }
+            ItemOutcome::Failed(reason) => {
+                tracing::warn!(id = %op.id, op = op.kind.as_str(), %reason, "bulk item failed");
+                self.monitor
+                    .failure(format!("{}: {reason}", op.id))
+                    .map_err(SinkEsError::TooManyErrors)
+            }
+        }
+    }
+
+    async fn write_batch(&mut self, batch: Vec<Document>) -> Result<WriteReport, SinkEsError> {
+        self.ensure_index().await?;
+        let mut report = WriteReport::default();
+        let mut ops = Vec::with_capacity(batch.len());
+        for doc in &batch {
+            let op = encoder::encode_index(&self.settings.index, doc, &self.settings.pipeline)
+                .map_err(|source| SinkEsError::Encode {
+                    id: doc.id.clone(),
+                    source,
+                })?;
+            let cap = self.settings.max_text_document_bytes;
+            match cap {
+                Some(cap) if op.bytes.len() > cap && !doc.fields.contains_key(ATTACHMENT_FIELD) => {
+                    tracing::warn!(id = %doc.id, bytes = op.bytes.len(), cap, "document too large, dropped");
+                    report.failed.push((
+                        doc.id.clone(),
+                        format!(
+                            "document too large: {} bytes > max_text_document_size {cap} bytes",
+                            op.bytes.len()
+                        ),
+                    ));
+                }
+                _ => ops.push(op),
+            }
+        }
+        for (op, outcome) in self.run(ops).await? {
+            self.tally(&op, &outcome)?;
+            match outcome {
+                ItemOutcome::Done(result) => {
+                    if result == "created" {
+                        report.created += 1;
+                    } else {
+                        report.updated += 1;
+                    }
+                    report.bytes += op.source_bytes as u64;
+                }
+                ItemOutcome::Failed(reason) => report.failed.push((op.id, reason)),
+            }
+        }
+        Ok(report)
+    }
+
+    async fn delete_ids(&mut self, ids: Vec<String>) -> Result<u64, SinkEsError> {
+        self.ensure_index().await?;
+        let mut ops = Vec::with_capacity(ids.len());
+        for id in &ids {
+            ops.push(
+                encoder::encode_delete(&self.settings.index, id).map_err(|source| {
+                    SinkEsError::Encode {
+                        id: id.clone(),
+                        source,
+                    }
+                })?,
+            );
+        }
+        let mut deleted = 0;
+        for (op, outcome) in self.run(ops).await? {
+            debug_assert_eq!(op.kind, OpKind::Delete);
+            self.tally(&op, &outcome)?;
+            if matches!(outcome, ItemOutcome::Done(_)) {
+                deleted += 1;
+            }
+        }
+        Ok(deleted)
+    }
+}
+
+impl Sink for ElasticsearchSink {
+    async fn existing(&mut self) -> Result<Vec<ExistingDoc>, SinkError> {
+        Ok(crate::existing::list(&self.client, &self.settings.index).await?)
+    }
+
+    async fn write(&mut self, batch: Vec<Document>) -> Result<WriteReport, SinkError> {
+        Ok(self.write_batch(batch).await?)
+    }
+
+    async fn delete(&mut self, ids: Vec<String>) -> Result<u64, SinkError> {
+        Ok(self.delete_ids(ids).await?)
+    }
+
+    async fn finish(&mut self) -> Result<(), SinkError> {
+        Ok(self.client.refresh(&self.settings.index).await?)
+    }
+}
