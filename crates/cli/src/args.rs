@@ -112,12 +112,48 @@ pub struct SyncArgs {
     /// Directory of the local index [default: ./gitlab-index].
     #[arg(long, env = "GITLAB_CONNECTOR_INDEX_DIR", value_name = "DIR")]
     pub index_dir: Option<PathBuf>,
+    /// Sync rules file (JSON or YAML) with `basic` and `advanced` rules; see
+    /// crates/rules/README.md.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Elasticsearch connection (with `--sink elasticsearch`).
+    #[command(flatten)]
+    pub es: EsArgs,
     /// Print the summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
     /// Never draw progress bars.
     #[arg(long)]
     pub no_progress: bool,
+}
+
+/// Elasticsearch flags of `sync --sink elasticsearch`; they win over the settings file's
+/// `elasticsearch:` section.
+#[derive(Debug, Args, Clone, Default)]
+pub struct EsArgs {
+    /// Elasticsearch URL, e.g. http://localhost:9200.
+    #[arg(long, env = "ES_URL", value_name = "URL")]
+    pub es_url: Option<String>,
+    /// Content index to write [default: search-gitlab].
+    #[arg(long, value_name = "NAME")]
+    pub index: Option<String>,
+    /// Encoded API key (`Authorization: ApiKey ...`); wins over username/password.
+    #[arg(long, env = "ES_API_KEY", value_name = "KEY", hide_env_values = true)]
+    pub es_api_key: Option<String>,
+    /// Basic-auth user.
+    #[arg(long, env = "ES_USERNAME", value_name = "USER")]
+    pub es_username: Option<String>,
+    /// Basic-auth password.
+    #[arg(
+        long,
+        env = "ES_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub es_password: Option<String>,
+    /// CA bundle (PEM) for Elasticsearch's certificate.
+    #[arg(long, env = "ES_CA_CERTS", value_name = "FILE")]
+    pub es_ca_certs: Option<PathBuf>,
 }
 
 /// `gitlab-connector search`.

@@ -50,6 +50,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("opening the local index in {}", dir.display()))?;
     let run = SyncRun {
         gitlab,
+        rules: sync_rules::SyncRules::default(),
         show_progress: true,
         json: false,
         sink_label: format!("local index {}", dir.display()),

@@ -6,13 +6,16 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use connector_core::Sink;
-use connector_core::filter::AcceptAll;
+use es_client::EsClient;
 use gitlab_client::GitlabClient;
 use gitlab_source::{GitlabSource, ProjectSelection, SourceSettings};
+use sink_es::ElasticsearchSink;
 use sink_local::LocalIndex;
 use sync_engine::{Outcome, SyncOptions, SyncProgress, SyncReport};
+use sync_rules::SyncRules;
 
 use crate::args::{SinkKind, SyncArgs};
+use crate::es_settings;
 use crate::exit::ExitCode;
 use crate::gitlab_settings::{self, GitlabSettings};
 use crate::progress::ProgressLine;
@@ -29,7 +32,17 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
         None => SyncFile::default(),
     };
     let gitlab = gitlab_settings::resolve(&args.gitlab, &file.gitlab)?;
-    let show_progress = !args.json && !args.no_progress && std::io::stderr().is_terminal();
+    let rules = match args.rules.as_ref().or(file.rules.as_ref()) {
+        Some(path) => sync_rules::file::load(path)?,
+        None => SyncRules::default(),
+    };
+    let mut run = SyncRun {
+        gitlab,
+        rules,
+        show_progress: !args.json && !args.no_progress && std::io::stderr().is_terminal(),
+        json: args.json,
+        sink_label: String::new(),
+    };
     match args.sink.or(file.sink).unwrap_or(SinkKind::Local) {
         SinkKind::Local => {
             let dir = args
@@ -39,17 +52,20 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX_DIR));
             let mut sink = LocalIndex::open_or_create(&dir)
                 .with_context(|| format!("opening the local index in {}", dir.display()))?;
-            let label = format!("local index {}", dir.display());
-            let run = SyncRun {
-                gitlab,
-                show_progress,
-                json: args.json,
-                sink_label: label,
-            };
+            run.sink_label = format!("local index {}", dir.display());
             run.execute(&mut sink).await
         }
         SinkKind::Elasticsearch => {
-            anyhow::bail!("--sink elasticsearch is not available in this build")
+            let (settings, index) = es_settings::resolve(&args.es, &file.elasticsearch)?;
+            let url = settings.url.clone();
+            let client = EsClient::new(settings).context("setting up the Elasticsearch client")?;
+            let mut sink =
+                ElasticsearchSink::new(client, sink_es::SinkSettings::new(index.clone()));
+            sink.ensure_index()
+                .await
+                .with_context(|| format!("preparing index `{index}` on {url}"))?;
+            run.sink_label = format!("Elasticsearch index {index} on {url}");
+            run.execute(&mut sink).await
         }
     }
 }
@@ -58,6 +74,8 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
 pub struct SyncRun {
     /// GitLab settings.
     pub gitlab: GitlabSettings,
+    /// Sync rules (empty: everything).
+    pub rules: SyncRules,
     /// Draw a progress line.
     pub show_progress: bool,
     /// Print the summary as JSON on stdout.
@@ -93,6 +111,9 @@ impl SyncRun {
         let client = GitlabClient::new(self.gitlab.client.clone())
             .context("setting up the GitLab client")?;
         let source = GitlabSource::new(client.clone(), source_settings(&self.gitlab));
+        if !self.rules.is_empty() {
+            tracing::info!("sync rules loaded; excluded documents are not indexed");
+        }
         let progress = Arc::new(SyncProgress::default());
         let options = SyncOptions::default();
         let cancel = options.cancel.clone();
@@ -104,7 +125,7 @@ impl SyncRun {
         });
         let line = ProgressLine::start(self.show_progress, progress.clone(), client.clone());
         let result =
-            sync_engine::run(source.documents(), sink, &AcceptAll, &options, &progress).await;
+            sync_engine::run(source.documents(), sink, &self.rules, &options, &progress).await;
         drop(line);
         ctrl_c.abort();
         let report = result?;

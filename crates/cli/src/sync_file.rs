@@ -21,6 +21,29 @@ pub struct SyncFile {
     pub sink: Option<SinkKind>,
     /// Directory of the local index.
     pub index_dir: Option<PathBuf>,
+    /// Sync rules file (JSON or YAML), relative to the working directory.
+    pub rules: Option<PathBuf>,
+    /// Elasticsearch connection for `sink: elasticsearch`.
+    #[serde(default)]
+    pub elasticsearch: EsSection,
+}
+
+/// The `elasticsearch:` section.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EsSection {
+    /// Elasticsearch URL.
+    pub url: Option<String>,
+    /// Content index.
+    pub index: Option<String>,
+    /// Encoded API key.
+    pub api_key: Option<String>,
+    /// Basic-auth user.
+    pub username: Option<String>,
+    /// Basic-auth password.
+    pub password: Option<String>,
+    /// CA bundle (PEM).
+    pub ca_certs: Option<PathBuf>,
 }
 
 /// The `gitlab:` section.

@@ -206,7 +206,7 @@ impl RunState {
                 None
             }
             SourceEvent::Skipped { what, reason } => {
-                tracing::warn!(%what, %reason, "skipped");
+                tracing::debug!(%what, %reason, "skipped");
                 self.skipped_count += 1;
                 if self.skipped.len() < MAX_LISTED {
                     self.skipped.push(Listed { what, reason });
