@@ -1,0 +1,129 @@
+//! End to end: `GitlabSource` against the GitLab simulator (small size), counting documents
+//! per `type` against `gitlab_sim::expected_counts`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use connector_core::SourceEvent;
+use futures::StreamExt;
+use gitlab_client::{ClientSettings, GitlabClient};
+use gitlab_sim::{SimConfig, SimState, Size};
+use gitlab_source::{GitlabSource, ProjectSelection, SourceSettings, check};
+
+async fn start_sim() -> (url::Url, tokio::sync::oneshot::Sender<()>, String) {
+    let config = SimConfig::new(Size::Small);
+    let token = config.token.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(gitlab_sim::serve(
+        listener,
+        SimState::new(config),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let url = url::Url::parse(&format!("http://{addr}")).expect("url");
+    (url, stop, token)
+}
+
+fn client(url: url::Url, token: &str) -> GitlabClient {
+    let mut settings = ClientSettings::new(url, token.into());
+    settings.retry_base_delay = Duration::from_millis(5);
+    settings.retry_max_delay = Duration::from_millis(20);
+    GitlabClient::new(settings).expect("client builds")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_sync_of_the_small_simulator_emits_every_expected_document() {
+    let (url, _stop, token) = start_sim().await;
+    let source = GitlabSource::new(client(url, &token), SourceSettings::default());
+    let mut events = source.documents();
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut ids = std::collections::HashSet::new();
+    let mut incomplete = Vec::new();
+    let mut skipped = Vec::new();
+    let mut kept = BTreeMap::new();
+    while let Some(event) = events.next().await {
+        match event.expect("no fatal error") {
+            SourceEvent::Document(doc) => {
+                assert!(ids.insert(doc.id.clone()), "duplicate _id {}", doc.id);
+                if doc.id == "mr_1000_1" || doc.id == "issue_1000_2" {
+                    kept.insert(doc.id.clone(), doc.clone());
+                }
+                let kind = if doc.fields.contains_key("group_path") {
+                    "Epic".to_owned()
+                } else if doc.id.starts_with("issue_") {
+                    "Issue".to_owned()
+                } else {
+                    doc.doc_type.clone()
+                };
+                *counts.entry(kind).or_default() += 1;
+            }
+            SourceEvent::Incomplete { scope, reason } => {
+                incomplete.push(format!("{scope}: {reason}"))
+            }
+            SourceEvent::Skipped { what, reason } => skipped.push(format!("{what}: {reason}")),
+        }
+    }
+    assert!(incomplete.is_empty(), "incomplete scopes: {incomplete:#?}");
+    assert_eq!(
+        skipped.len(),
+        2,
+        "the oversized and the invalid UTF-8 README: {skipped:#?}"
+    );
+    let mr = &kept["mr_1000_1"];
+    let len =
+        |doc: &connector_core::Document, key: &str| doc.fields[key].as_array().map_or(0, Vec::len);
+    assert_eq!(len(mr, "labels"), 120, "MR labels completed by follow-ups");
+    assert_eq!(len(mr, "reviewers"), 105);
+    assert_eq!(len(mr, "approved_by"), 102);
+    let issue = &kept["issue_1000_2"];
+    assert_eq!(
+        len(issue, "labels"),
+        60,
+        "issue labels completed by follow-ups"
+    );
+    assert_eq!(len(issue, "assignees"), 60);
+    assert!(
+        len(issue, "notes") >= 120,
+        "a discussion with 120 notes is completed"
+    );
+    let expected = gitlab_sim::expected_counts(Size::Small);
+    for (kind, want) in &expected {
+        let got = counts.get(kind).copied().unwrap_or(0);
+        assert!(
+            got >= *want,
+            "{kind}: got {got}, expected at least {want} (all: {counts:?})"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_configured_projects_end_the_stream_with_one_error_naming_them_all() {
+    let (url, _stop, token) = start_sim().await;
+    let settings = SourceSettings {
+        projects: ProjectSelection::Paths(vec![
+            "ACME/web-frontend".into(),
+            "no/such".into(),
+            "also/missing".into(),
+        ]),
+        ..SourceSettings::default()
+    };
+    let mut events = GitlabSource::new(client(url.clone(), &token), settings.clone()).documents();
+    let first = events.next().await.expect("one event");
+    let error = first
+        .expect_err("fatal error first, before any document")
+        .to_string();
+    assert!(
+        error.contains("no/such") && error.contains("also/missing"),
+        "{error}"
+    );
+    assert!(!error.contains("web-frontend"), "{error}");
+    assert!(events.next().await.is_none());
+
+    let report = check(&client(url, &token), &settings).await;
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+}
