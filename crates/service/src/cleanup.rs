@@ -35,7 +35,10 @@ pub async fn run(state: Arc<ServiceState>) {
 }
 
 fn running_statuses() -> serde_json::Value {
-    json!([JobStatus::InProgress.as_str(), JobStatus::Canceling.as_str()])
+    json!([
+        JobStatus::InProgress.as_str(),
+        JobStatus::Canceling.as_str()
+    ])
 }
 
 async fn tick(state: &ServiceState) -> Result<(), EsError> {

@@ -2,7 +2,7 @@
 //! schedules (spec §3.7): seconds ignored (one-minute resolution), UTC, Quartz day-of-week
 //! numbering (1 = SUN), `?` as `*`, optional year; no catch-up of missed occurrences.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use croner::Cron;
 use croner::parser::{CronParser, Seconds, Year};
 
@@ -49,8 +49,10 @@ impl QuartzSchedule {
         Ok(QuartzSchedule { cron })
     }
 
-    /// The first occurrence strictly after `after`.
+    /// The first occurrence strictly after `after` (sub-seconds ignored, so occurrences are
+    /// whole minutes).
     pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let after = after.trunc_subsecs(0);
         self.cron.find_next_occurrence(&after, false).ok()
     }
 }
@@ -61,7 +63,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 25, h, m, s).single().expect("time")
+        Utc.with_ymd_and_hms(2026, 11, 25, h, m, s)
+            .single()
+            .expect("time")
     }
 
     #[test]
@@ -70,6 +74,15 @@ mod tests {
         assert_eq!(every_minute.next_after(at(10, 0, 30)), Some(at(10, 1, 0)));
         let five = QuartzSchedule::parse("0/5 * * * * ?").expect("valid");
         assert_eq!(five.next_after(at(10, 0, 0)), Some(at(10, 1, 0)));
+    }
+
+    #[test]
+    fn sub_second_start_times_still_find_the_next_minute() {
+        let every_minute = QuartzSchedule::parse("0 * * * * ?").expect("valid");
+        let late = at(10, 0, 59) + chrono::Duration::milliseconds(900);
+        assert_eq!(every_minute.next_after(late), Some(at(10, 1, 0)));
+        let early = at(10, 0, 0) + chrono::Duration::milliseconds(100);
+        assert_eq!(every_minute.next_after(early), Some(at(10, 1, 0)));
     }
 
     #[test]

@@ -23,7 +23,11 @@ pub fn sync_rules_enabled(connector: &Connector) -> bool {
 
 /// Converts the rules crate's result into the wire shape.
 pub fn to_wire(validation: &sync_rules::FilteringValidation) -> FilteringValidation {
-    let state = if validation.is_valid() { "valid" } else { "invalid" };
+    let state = if validation.is_valid() {
+        "valid"
+    } else {
+        "invalid"
+    };
     FilteringValidation {
         state: state.to_owned(),
         errors: validation
@@ -39,7 +43,11 @@ pub fn to_wire(validation: &sync_rules::FilteringValidation) -> FilteringValidat
 
 /// Validates an `edited` draft of `connector` and reports it; activates it when valid.
 /// Returns whether anything was validated.
-pub async fn validate_draft(es: &EsClient, id: &str, connector: &Connector) -> Result<bool, EsError> {
+pub async fn validate_draft(
+    es: &EsClient,
+    id: &str,
+    connector: &Connector,
+) -> Result<bool, EsError> {
     let Some(filtering) = connector
         .filtering
         .iter()
@@ -52,7 +60,11 @@ pub async fn validate_draft(es: &EsClient, id: &str, connector: &Connector) -> R
     }
     let draft = serde_json::to_value(&filtering.draft).unwrap_or_default();
     let result = sync_rules::validate_filtering(&draft);
-    tracing::info!(connector_id = id, valid = result.is_valid(), "validated draft sync rules");
+    tracing::info!(
+        connector_id = id,
+        valid = result.is_valid(),
+        "validated draft sync rules"
+    );
     es.connector_update_filtering_validation(id, to_wire(&result))
         .await?;
     if result.is_valid() {

@@ -108,7 +108,10 @@ pub fn parse(configuration: &BTreeMap<String, ConfigField>) -> Result<GitlabConf
 
     let token = text(&value(keys::TOKEN)).trim().to_owned();
     if token.is_empty() {
-        errors.push(format!("'{}' cannot be empty.", label(configuration, keys::TOKEN)));
+        errors.push(format!(
+            "'{}' cannot be empty.",
+            label(configuration, keys::TOKEN)
+        ));
     }
     let projects = parse_list(&value(keys::PROJECTS));
     if projects.is_empty() {
@@ -213,7 +216,10 @@ mod tests {
         let mut configuration = configuration(&[]);
         configuration.remove("projects");
         let problem = parse(&configuration).expect_err("invalid");
-        assert_eq!(problem.0, "Connector has missing configuration fields: projects");
+        assert_eq!(
+            problem.0,
+            "Connector has missing configuration fields: projects"
+        );
     }
 
     #[test]
@@ -226,6 +232,9 @@ mod tests {
         ]))
         .expect_err("invalid");
         assert!(problem.0.contains("GitLab URL"), "{problem}");
-        assert!(problem.0.contains("Maximum concurrent GitLab requests"), "{problem}");
+        assert!(
+            problem.0.contains("Maximum concurrent GitLab requests"),
+            "{problem}"
+        );
     }
 }

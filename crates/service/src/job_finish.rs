@@ -55,7 +55,8 @@ impl JobEnd {
             .iter()
             .map(|(scope, reason)| json!({"scope": scope, "reason": reason}))
             .collect();
-        self.metadata.insert("incomplete_scopes".into(), Value::Array(listed));
+        self.metadata
+            .insert("incomplete_scopes".into(), Value::Array(listed));
         self.metadata
             .insert("failed_documents".into(), json!(failed_documents));
         let named: Vec<String> = scopes
@@ -81,7 +82,13 @@ impl JobEnd {
 
 /// Writes the job's end and the connector summary. ES errors are logged: the cleanup loop
 /// repairs a job whose end could not be written.
-pub async fn finish(state: &ServiceState, job_id: &str, connector_id: &str, index: &str, end: &JobEnd) {
+pub async fn finish(
+    state: &ServiceState,
+    job_id: &str,
+    connector_id: &str,
+    index: &str,
+    end: &JobEnd,
+) {
     match store::get_job(&state.es, job_id).await {
         Ok(Some(_)) => {}
         Ok(None) => {
@@ -90,8 +97,15 @@ pub async fn finish(state: &ServiceState, job_id: &str, connector_id: &str, inde
         }
         Err(error) => tracing::warn!(%error, "cannot re-read the job; writing its end anyway"),
     }
-    let connector_exists = matches!(store::get_connector(&state.es, connector_id).await, Ok(Some(_)));
-    let total = if connector_exists { count(state, index).await } else { None };
+    let connector_exists = matches!(
+        store::get_connector(&state.es, connector_id).await,
+        Ok(Some(_))
+    );
+    let total = if connector_exists {
+        count(state, index).await
+    } else {
+        None
+    };
     let now = now_rfc3339();
     let mut doc = json!({
         "last_seen": now,
@@ -104,7 +118,10 @@ pub async fn finish(state: &ServiceState, job_id: &str, connector_id: &str, inde
     if let Some(total) = total {
         doc["total_document_count"] = json!(total);
     }
-    if matches!(end.status, JobStatus::Completed | JobStatus::Error | JobStatus::Canceled) {
+    if matches!(
+        end.status,
+        JobStatus::Completed | JobStatus::Error | JobStatus::Canceled
+    ) {
         doc["completed_at"] = json!(now);
     }
     if end.status == JobStatus::Canceled {

@@ -133,7 +133,11 @@ async fn sync(
             job.doc.job_type.as_deref().unwrap_or("this")
         ));
     }
-    if snapshot.service_type.as_deref().is_some_and(|t| t != SERVICE_TYPE) {
+    if snapshot
+        .service_type
+        .as_deref()
+        .is_some_and(|t| t != SERVICE_TYPE)
+    {
         return Err(format!(
             "service type {:?} is not supported by this service",
             snapshot.service_type
@@ -154,7 +158,9 @@ async fn sync(
         ));
     }
     let rules = match filtering.get("rules") {
-        Some(rules) if !rules.is_null() => BasicRules::from_json(rules).map_err(|e| e.to_string())?,
+        Some(rules) if !rules.is_null() => {
+            BasicRules::from_json(rules).map_err(|e| e.to_string())?
+        }
         _ => BasicRules::default(),
     };
     let mut sink = content_sink(state, job).map_err(|e| e.to_string())?;

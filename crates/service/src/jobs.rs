@@ -48,7 +48,10 @@ async fn tick(state: &Arc<ServiceState>) -> Result<(), EsError> {
             break;
         };
         let span = tracing::info_span!("job", job_id = %job.id);
-        match job_runner::start(state, &job).instrument(span.clone()).await {
+        match job_runner::start(state, &job)
+            .instrument(span.clone())
+            .await
+        {
             Ok(()) => {}
             Err(StartError::Busy) => {
                 tracing::debug!(job_id = %job.id, "connector busy or job taken; left for later");

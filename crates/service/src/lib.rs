@@ -100,7 +100,8 @@ pub async fn run(
 }
 
 async fn serve(settings: Settings, root: CancellationToken) -> Result<(), ServiceError> {
-    let es = EsClient::new(EsSettings::from(&settings.elasticsearch)).map_err(ServiceError::Client)?;
+    let es =
+        EsClient::new(EsSettings::from(&settings.elasticsearch)).map_err(ServiceError::Client)?;
     if !preflight::run(&es, &settings, &root).await? {
         return Ok(());
     }

@@ -69,7 +69,11 @@ pub fn check_version(info: &InfoResponse, allow_mismatch: bool) -> Result<(), Se
 fn parse_version(text: &str) -> Option<(u64, u64, u64)> {
     let core = text.split('-').next()?;
     let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
-    Some((parts.next()??, parts.next()??, parts.next().flatten().unwrap_or(0)))
+    Some((
+        parts.next()??,
+        parts.next()??,
+        parts.next().flatten().unwrap_or(0),
+    ))
 }
 
 /// `HEAD` each system index; a missing one is logged, not created: ES 9.x creates them itself

@@ -88,7 +88,12 @@ async fn tick_connector(
     let es = &state.es;
     scheduler
         .heartbeat
-        .beat(es, &connector.id, &connector.doc, state.settings.service.heartbeat)
+        .beat(
+            es,
+            &connector.id,
+            &connector.doc,
+            state.settings.service.heartbeat,
+        )
         .await?;
     match connector.doc.status.as_deref() {
         Some(s) if s == ConnectorStatus::Created.as_str() => {
@@ -145,7 +150,10 @@ async fn prepare(es: &EsClient, id: &str, service_type: &str) -> Result<StoredCo
         };
         match store::update_connector(es, id, &update, connector.seq).await {
             Ok(()) => {
-                tracing::info!(connector_id = id, "registered the GitLab configuration schema and features");
+                tracing::info!(
+                    connector_id = id,
+                    "registered the GitLab configuration schema and features"
+                );
             }
             Err(EsError::Conflict { .. }) if attempt < OCC_ATTEMPTS => continue,
             Err(error) => return Err(error),
@@ -164,7 +172,11 @@ pub fn due_occurrence(
 
 /// Creates the scheduled `full` job when due, recording it with OCC on
 /// `last_sync_scheduled_at` so two services never both create it (spec §3.7).
-async fn schedule_full(state: &ServiceState, id: &str, last_wake: DateTime<Utc>) -> Result<(), EsError> {
+async fn schedule_full(
+    state: &ServiceState,
+    id: &str,
+    last_wake: DateTime<Utc>,
+) -> Result<(), EsError> {
     let es = &state.es;
     let mut attempt = 0;
     loop {
@@ -215,7 +227,11 @@ mod tests {
     #[test]
     fn a_schedule_is_due_once_its_next_minute_after_the_last_wake_has_come() {
         let schedule = QuartzSchedule::parse("0 * * * * ?").expect("valid");
-        let t = |m: u32, s: u32| Utc.with_ymd_and_hms(2026, 1, 1, 10, m, s).single().expect("t");
+        let t = |m: u32, s: u32| {
+            Utc.with_ymd_and_hms(2026, 1, 1, 10, m, s)
+                .single()
+                .expect("t")
+        };
         assert_eq!(due_occurrence(&schedule, t(0, 30), t(0, 59)), None);
         assert_eq!(due_occurrence(&schedule, t(0, 30), t(1, 0)), Some(t(1, 0)));
         // No catch-up: only the first occurrence after the last wake is considered.

@@ -260,7 +260,10 @@ mod tests {
         assert_eq!(projects["type"], "list");
         assert_eq!(projects["display"], "textarea");
         assert_eq!(projects["order"], 2);
-        assert_eq!(projects["value"], "", "list defaults are strings (spec §10.3)");
+        assert_eq!(
+            projects["value"], "",
+            "list defaults are strings (spec §10.3)"
+        );
         assert_eq!(schema["gitlab_url"]["default_value"], DEFAULT_GITLAB_URL);
         for field in schema.values() {
             assert_eq!(field.as_object().map(|f| f.len()), Some(FIELD_KEYS.len()));
@@ -273,7 +276,10 @@ mod tests {
         let update = prepare_update(&Connector::default(), "gitlab").expect("update");
         assert_eq!(update["status"], "needs_configuration");
         assert_eq!(update["service_type"], "gitlab");
-        assert_eq!(update["configuration"]["token"]["label"], "Personal Access Token");
+        assert_eq!(
+            update["configuration"]["token"]["label"],
+            "Personal Access Token"
+        );
         assert_eq!(update["features"], gitlab_features());
     }
 

@@ -63,7 +63,10 @@ async fn search_all<T: serde::de::DeserializeOwned>(
 }
 
 /// Our (not deleted) connectors among `ids` (spec §3.3).
-pub async fn our_connectors(es: &EsClient, ids: &[String]) -> Result<Vec<StoredConnector>, EsError> {
+pub async fn our_connectors(
+    es: &EsClient,
+    ids: &[String],
+) -> Result<Vec<StoredConnector>, EsError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -76,15 +79,18 @@ pub async fn our_connectors(es: &EsClient, ids: &[String]) -> Result<Vec<StoredC
         .into_iter()
         .filter_map(|hit| {
             let seq = hit.seq_no();
-            hit.source.map(|doc| StoredConnector { id: hit.id, doc, seq })
+            hit.source.map(|doc| StoredConnector {
+                id: hit.id,
+                doc,
+                seq,
+            })
         })
         .collect())
 }
 
 /// Every connector id in the connectors index (cleanup's orphan check).
 pub async fn all_connector_ids(es: &EsClient) -> Result<Vec<String>, EsError> {
-    let hits =
-        search_all::<Value>(es, CONNECTORS_INDEX, json!({"match_all": {}}), None).await?;
+    let hits = search_all::<Value>(es, CONNECTORS_INDEX, json!({"match_all": {}}), None).await?;
     Ok(hits.into_iter().map(|hit| hit.id).collect())
 }
 
@@ -105,7 +111,9 @@ pub async fn update_connector(
     doc: &Value,
     seq: Option<SeqNo>,
 ) -> Result<(), EsError> {
-    es.update_doc(CONNECTORS_INDEX, id, doc, seq).await.map(|_| ())
+    es.update_doc(CONNECTORS_INDEX, id, doc, seq)
+        .await
+        .map(|_| ())
 }
 
 /// Jobs matching `query`, oldest `created_at` first.

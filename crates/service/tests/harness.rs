@@ -1,0 +1,254 @@
+//! Test harness: the two simulators on loopback port 0, service settings with small
+//! intervals, Kibana-side calls, and polling helpers.
+
+use std::future::Future;
+use std::time::Duration;
+
+use connector_config::{EnvVars, Settings};
+use connector_service::ServiceError;
+use es_client::{EsClient, EsSettings, Method};
+use es_sim::EsSimState;
+use gitlab_sim::{SimConfig, SimState, Size};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The connector id every test uses.
+pub const CONNECTOR: &str = "gitlab-test";
+/// Its content index.
+pub const INDEX: &str = "search-gitlab";
+
+/// Starts es-sim on `listener`.
+pub fn serve_es(listener: TcpListener, state: EsSimState) {
+    tokio::spawn(es_sim::serve(listener, state, std::future::pending()));
+}
+
+/// Logs to the test output when `RUST_LOG` is set.
+pub fn init_logs() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
+}
+
+/// es-sim on a fresh port: its state and URL.
+pub async fn start_es() -> (EsSimState, String) {
+    init_logs();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind es");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = EsSimState::default();
+    serve_es(listener, state.clone());
+    (state, url)
+}
+
+/// gitlab-sim (small data) on a fresh port: its state and URL.
+pub async fn start_gitlab() -> (SimState, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind gitlab");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = SimState::new(SimConfig::new(Size::Small));
+    tokio::spawn(gitlab_sim::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
+    (state, url)
+}
+
+/// Service settings against `es_url` with sub-second intervals.
+pub fn settings(es_url: &str) -> Settings {
+    let text = format!(
+        "elasticsearch.host: {es_url}\n\
+         elasticsearch.max_retries: 5\n\
+         elasticsearch.retry_interval: 0.05\n\
+         elasticsearch.initial_backoff_duration: 0.1\n\
+         elasticsearch.backoff_multiplier: 1.5\n\
+         elasticsearch.max_wait_duration: 20\n\
+         service.idling: 0.2\n\
+         service.job_cleanup_interval: 0.5\n\
+         connectors:\n  - connector_id: {CONNECTOR}\n    service_type: gitlab\n"
+    );
+    connector_config::load_str("config.yml", &text, &EnvVars::empty())
+        .expect("test config")
+        .settings
+}
+
+/// A running service and the switch that stops it.
+pub struct Service {
+    stop: Option<oneshot::Sender<()>>,
+    handle: JoinHandle<Result<(), ServiceError>>,
+}
+
+impl Service {
+    /// Starts `connector_service::run` with `settings`.
+    pub fn start(settings: Settings) -> Service {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let shutdown = async move {
+            let _ = stopped.await;
+        };
+        let handle = tokio::spawn(connector_service::run(settings, shutdown));
+        Service {
+            stop: Some(stop),
+            handle,
+        }
+    }
+
+    /// Signals shutdown and waits for `run` to return (bounded).
+    pub async fn stop(mut self) -> Result<(), ServiceError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        tokio::time::timeout(Duration::from_secs(15), self.handle)
+            .await
+            .expect("service stops within 15 s")
+            .expect("service task")
+    }
+
+    /// Whether `run` already returned.
+    pub fn is_finished(&self) -> bool {
+        self.handle.is_finished()
+    }
+}
+
+/// A Kibana-like client of es-sim.
+pub fn kibana(es_url: &str) -> EsClient {
+    EsClient::new(EsSettings::new(es_url.parse().expect("url"))).expect("client")
+}
+
+async fn call(es: &EsClient, method: Method, path: &[&str], body: Option<Value>) -> Value {
+    let body = body.map(|b| bytes::Bytes::from(serde_json::to_vec(&b).expect("json")));
+    es.raw_json(method, path, &[], body)
+        .await
+        .unwrap_or_else(|e| panic!("{path:?}: {e}"))
+}
+
+/// `PUT _connector/{id}` as Kibana does for a self-managed GitLab connector.
+pub async fn create_connector(es: &EsClient) {
+    let body = json!({"index_name": INDEX, "name": "GitLab", "service_type": "gitlab", "is_native": false});
+    call(es, Method::PUT, &["_connector", CONNECTOR], Some(body)).await;
+}
+
+/// `PUT _connector/{id}/_configuration {"values": …}`.
+pub async fn configure(es: &EsClient, token: &str, gitlab_url: &str) {
+    let body = json!({"values": {"token": token, "projects": "*", "gitlab_url": gitlab_url}});
+    call(
+        es,
+        Method::PUT,
+        &["_connector", CONNECTOR, "_configuration"],
+        Some(body),
+    )
+    .await;
+}
+
+/// `PUT _connector/{id}/_scheduling` with a full schedule.
+pub async fn schedule_full(es: &EsClient, interval: &str) {
+    let body = json!({"scheduling": {"full": {"enabled": true, "interval": interval}}});
+    call(
+        es,
+        Method::PUT,
+        &["_connector", CONNECTOR, "_scheduling"],
+        Some(body),
+    )
+    .await;
+}
+
+/// `POST _connector/_sync_job` (on demand) → job id.
+pub async fn request_sync(es: &EsClient) -> String {
+    es.sync_job_post(CONNECTOR, "full", "on_demand")
+        .await
+        .expect("job created")
+}
+
+/// `PUT _connector/_sync_job/{id}/_cancel`.
+pub async fn cancel(es: &EsClient, job: &str) {
+    call(
+        es,
+        Method::PUT,
+        &["_connector", "_sync_job", job, "_cancel"],
+        None,
+    )
+    .await;
+}
+
+/// The connector as `GET _connector/{id}` returns it.
+pub async fn connector(es: &EsClient) -> Value {
+    call(es, Method::GET, &["_connector", CONNECTOR], None).await
+}
+
+/// A job as `GET _connector/_sync_job/{id}` returns it.
+pub async fn job(es: &EsClient, id: &str) -> Value {
+    call(es, Method::GET, &["_connector", "_sync_job", id], None).await
+}
+
+/// All jobs of the connector.
+pub async fn jobs(es: &EsClient) -> Vec<Value> {
+    let found = es
+        .raw_json(
+            Method::GET,
+            &["_connector", "_sync_job"],
+            &[
+                ("connector_id", CONNECTOR.to_owned()),
+                ("size", "100".to_owned()),
+            ],
+            None,
+        )
+        .await
+        .expect("job list");
+    found["results"].as_array().cloned().unwrap_or_default()
+}
+
+/// Polls `probe` every 100 ms until it yields a value, or panics after `timeout`.
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until job `id` has `status`.
+pub async fn wait_job_status(es: &EsClient, id: &str, status: &str, timeout: Duration) -> Value {
+    wait_for(&format!("job {id} {status}"), timeout, || async {
+        let job = job(es, id).await;
+        (job["status"] == status).then_some(job)
+    })
+    .await
+}
+
+/// Waits until the connector has `status`.
+pub async fn wait_connector_status(es: &EsClient, status: &str, timeout: Duration) -> Value {
+    wait_for(&format!("connector {status}"), timeout, || async {
+        let connector = connector(es).await;
+        (connector["status"] == status).then_some(connector)
+    })
+    .await
+}
+
+/// Documents a full sync of the small data set must index.
+pub fn expected_total() -> u64 {
+    gitlab_sim::expected_counts(Size::Small).values().sum()
+}
+
+/// Documents in the content index.
+pub async fn index_count(es: &EsClient) -> u64 {
+    es.refresh(INDEX).await.expect("refresh");
+    es.count(INDEX).await.expect("count")
+}
+
+/// A connected connector: created, schema registered, configured, `connected`.
+pub async fn connected(es: &EsClient, gitlab_url: &str) {
+    create_connector(es).await;
+    wait_connector_status(es, "needs_configuration", Duration::from_secs(10)).await;
+    configure(es, gitlab_sim::config::DEFAULT_TOKEN, gitlab_url).await;
+    wait_connector_status(es, "connected", Duration::from_secs(10)).await;
+}

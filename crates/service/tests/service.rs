@@ -1,0 +1,248 @@
+//! The service against es-sim and gitlab-sim: the Kibana-side lifecycle, cancel, shutdown
+//! and resume, two services, Elasticsearch down at start, bulk 429s, a bad token.
+
+mod harness;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use gitlab_sim::Switches;
+use harness::*;
+
+const SYNC: Duration = Duration::from_secs(40);
+
+fn assert_completed(job: &serde_json::Value, expected: u64) {
+    assert_eq!(job["status"], "completed", "{job}");
+    assert_eq!(job["indexed_document_count"], expected, "{job}");
+    assert_eq!(job["deleted_document_count"], 0, "{job}");
+    assert_eq!(job["total_document_count"], expected, "{job}");
+    assert!(job["completed_at"].is_string(), "{job}");
+    assert!(job["error"].is_null(), "{job}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kibana_lifecycle_on_demand_and_scheduled_jobs_complete_with_exact_counts() {
+    let (_es_state, es_url) = start_es().await;
+    let (_gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let service = Service::start(settings(&es_url));
+
+    create_connector(&es).await;
+    let registered =
+        wait_connector_status(&es, "needs_configuration", Duration::from_secs(10)).await;
+    let config = &registered["configuration"];
+    assert_eq!(config["token"]["label"], "Personal Access Token");
+    assert_eq!(config["token"]["sensitive"], true);
+    assert_eq!(config["projects"]["label"], "List of projects");
+    assert_eq!(config["projects"]["display"], "textarea");
+    assert_eq!(config["gitlab_url"]["default_value"], "https://gitlab.com");
+    assert_eq!(
+        registered["features"]["sync_rules"]["basic"]["enabled"],
+        true
+    );
+    assert!(
+        registered["last_seen"].is_string(),
+        "checked in: {registered}"
+    );
+
+    configure(&es, gitlab_sim::config::DEFAULT_TOKEN, &gl_url).await;
+    wait_connector_status(&es, "connected", Duration::from_secs(10)).await;
+
+    let expected = expected_total();
+    let on_demand = request_sync(&es).await;
+    let job = wait_job_status(&es, &on_demand, "completed", SYNC).await;
+    assert_completed(&job, expected);
+    assert_eq!(job["trigger_method"], "on_demand");
+    assert_eq!(index_count(&es).await, expected);
+    let after = connector(&es).await;
+    assert_eq!(after["last_sync_status"], "completed");
+    assert_eq!(after["status"], "connected");
+    assert_eq!(after["last_indexed_document_count"], expected);
+    assert_eq!(after["last_deleted_document_count"], 0);
+    assert!(after["last_synced"].is_string());
+
+    // Every minute: the next minute boundary creates a scheduled job.
+    schedule_full(&es, "0 * * * * ?").await;
+    let scheduled = wait_for("a scheduled job", Duration::from_secs(75), || async {
+        jobs(&es)
+            .await
+            .into_iter()
+            .find(|j| j["trigger_method"] == "scheduled")
+    })
+    .await;
+    let id = scheduled["id"].as_str().expect("job id").to_owned();
+    let job = wait_job_status(&es, &id, "completed", SYNC).await;
+    assert_completed(&job, expected);
+    assert_eq!(index_count(&es).await, expected);
+    assert!(connector(&es).await["last_sync_scheduled_at"].is_string());
+    service.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kibana_cancel_during_a_sync_ends_the_job_canceled() {
+    let (_es_state, es_url) = start_es().await;
+    let (gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let service = Service::start(settings(&es_url));
+    connected(&es, &gl_url).await;
+
+    gl.set_switches(Switches {
+        latency_ms: 40,
+        ..Switches::default()
+    });
+    let id = request_sync(&es).await;
+    wait_job_status(&es, &id, "in_progress", Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    cancel(&es, &id).await;
+    let job = wait_job_status(&es, &id, "canceled", Duration::from_secs(10)).await;
+    assert!(job["canceled_at"].is_string(), "{job}");
+    let after = connector(&es).await;
+    assert_eq!(after["last_sync_status"], "canceled");
+    assert_eq!(after["status"], "connected");
+    service.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_suspends_the_running_job_and_a_restarted_service_completes_it() {
+    let (_es_state, es_url) = start_es().await;
+    let (gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let service = Service::start(settings(&es_url));
+    connected(&es, &gl_url).await;
+
+    gl.set_switches(Switches {
+        latency_ms: 40,
+        ..Switches::default()
+    });
+    let id = request_sync(&es).await;
+    wait_job_status(&es, &id, "in_progress", Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    service.stop().await.expect("clean stop");
+    let job = job(&es, &id).await;
+    assert_eq!(job["status"], "suspended", "{job}");
+    assert_eq!(connector(&es).await["last_sync_status"], "suspended");
+
+    gl.set_switches(Switches::default());
+    let restarted = Service::start(settings(&es_url));
+    let job = wait_job_status(&es, &id, "completed", SYNC).await;
+    assert_completed(&job, expected_total());
+    restarted.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_services_never_run_the_same_job_twice() {
+    let (es_state, es_url) = start_es().await;
+    let (_gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let first = Service::start(settings(&es_url));
+    let second = Service::start(settings(&es_url));
+    connected(&es, &gl_url).await;
+
+    let ids = [
+        request_sync(&es).await,
+        request_sync(&es).await,
+        request_sync(&es).await,
+    ];
+    for id in &ids {
+        let job = wait_job_status(&es, id, "completed", SYNC).await;
+        assert_completed(&job, expected_total());
+    }
+    let mut claims: BTreeMap<String, usize> = BTreeMap::new();
+    for record in es_state.requests() {
+        if record.method == "PUT" && record.path.ends_with("/_claim") {
+            *claims.entry(record.path.clone()).or_default() += 1;
+        }
+    }
+    assert_eq!(claims.len(), ids.len(), "{claims:?}");
+    assert!(
+        claims.values().all(|n| *n == 1),
+        "a job was claimed twice: {claims:?}"
+    );
+    first.stop().await.expect("clean stop");
+    second.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_waits_for_elasticsearch_that_is_down_at_start() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    let es_url = format!("http://{addr}");
+    let service = Service::start(settings(&es_url));
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        !service.is_finished(),
+        "the service must keep waiting for Elasticsearch"
+    );
+
+    let listener = tokio::net::TcpListener::bind(addr).await.expect("rebind");
+    let state = es_sim::EsSimState::default();
+    serve_es(listener, state.clone());
+    let es = kibana(&es_url);
+    create_connector(&es).await;
+    wait_connector_status(&es, "needs_configuration", Duration::from_secs(10)).await;
+    service.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn elasticsearch_unreachable_for_good_is_an_error() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    let mut settings = settings(&format!("http://{addr}"));
+    settings.elasticsearch.max_wait_duration = Duration::from_millis(500);
+    let result = connector_service::run(settings, std::future::pending()).await;
+    let error = result.expect_err("unreachable");
+    assert!(
+        error.to_string().contains("Elasticsearch is unreachable"),
+        "{error}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_429s_are_retried_and_nothing_is_lost() {
+    let (es_state, es_url) = start_es().await;
+    let (_gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let service = Service::start(settings(&es_url));
+    connected(&es, &gl_url).await;
+
+    es_state.reject_next_bulk_requests(3);
+    let id = request_sync(&es).await;
+    let job = wait_job_status(&es, &id, "completed", SYNC).await;
+    assert_completed(&job, expected_total());
+    assert_eq!(index_count(&es).await, expected_total());
+    let rejected = es_state
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/_bulk" && r.status == 429)
+        .count();
+    assert_eq!(rejected, 3);
+    service.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_gitlab_token_shows_the_connector_in_error_with_a_clear_message() {
+    let (_es_state, es_url) = start_es().await;
+    let (_gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let service = Service::start(settings(&es_url));
+    create_connector(&es).await;
+    wait_connector_status(&es, "needs_configuration", Duration::from_secs(10)).await;
+    configure(&es, "not-the-token", &gl_url).await;
+    let failed = wait_connector_status(&es, "error", Duration::from_secs(10)).await;
+    let message = failed["error"].as_str().expect("error text");
+    assert!(
+        message.starts_with("Failed to authenticate with GitLab:"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("not-the-token"),
+        "the token leaked: {message}"
+    );
+    service.stop().await.expect("clean stop");
+}
