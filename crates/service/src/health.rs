@@ -11,10 +11,15 @@ use tokio::time::Instant;
 
 use crate::gitlab_config::{ConfigProblem, GitlabConfig};
 
+/// (GitLab URL, token fingerprint).
+type PingKey = (String, u64);
+/// When a ping was made and what it answered.
+type PingEntry = (Instant, Result<(), String>);
+
 /// Ping results by (GitLab URL, token fingerprint), each valid for `ttl`.
 pub struct PingCache {
     ttl: Duration,
-    entries: Mutex<HashMap<(String, u64), (Instant, Result<(), String>)>>,
+    entries: Mutex<HashMap<PingKey, PingEntry>>,
 }
 
 impl PingCache {
@@ -26,7 +31,7 @@ impl PingCache {
         }
     }
 
-    fn cached(&self, key: &(String, u64)) -> Option<Result<(), String>> {
+    fn cached(&self, key: &PingKey) -> Option<Result<(), String>> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries
             .get(key)
@@ -34,7 +39,7 @@ impl PingCache {
             .map(|(_, result)| result.clone())
     }
 
-    fn store(&self, key: (String, u64), result: Result<(), String>) {
+    fn store(&self, key: PingKey, result: Result<(), String>) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.retain(|_, (at, _)| at.elapsed() < self.ttl);
         entries.insert(key, (Instant::now(), result));

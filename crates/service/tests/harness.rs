@@ -252,3 +252,9 @@ pub async fn connected(es: &EsClient, gitlab_url: &str) {
     configure(es, gitlab_sim::config::DEFAULT_TOKEN, gitlab_url).await;
     wait_connector_status(es, "connected", Duration::from_secs(10)).await;
 }
+
+/// `PUT _connector/{id}/_filtering {"rules": …}`: a new draft (state `edited`).
+pub async fn set_draft_rules(es: &EsClient, rules: Value) {
+    let body = json!({ "rules": rules });
+    call(es, Method::PUT, &["_connector", CONNECTOR, "_filtering"], Some(body)).await;
+}

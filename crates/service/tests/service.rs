@@ -246,3 +246,76 @@ async fn a_bad_gitlab_token_shows_the_connector_in_error_with_a_clear_message() 
     );
     service.stop().await.expect("clean stop");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edited_sync_rules_are_validated_activated_and_applied_to_the_next_sync() {
+    let (_es_state, es_url) = start_es().await;
+    let (_gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let service = Service::start(settings(&es_url));
+    connected(&es, &gl_url).await;
+
+    let invalid = serde_json::json!([
+        {"id": "all", "policy": "include", "field": "title", "rule": "regex", "value": ".*", "order": 0},
+        {"id": "DEFAULT", "policy": "include", "field": "_", "rule": "regex", "value": ".*", "order": 1},
+    ]);
+    set_draft_rules(&es, invalid).await;
+    let rejected = wait_for("an invalid draft", Duration::from_secs(10), || async {
+        let c = connector(&es).await;
+        (c["filtering"][0]["draft"]["validation"]["state"] == "invalid").then_some(c)
+    })
+    .await;
+    assert_eq!(rejected["filtering"][0]["draft"]["validation"]["errors"][0]["ids"][0], "all");
+    assert_eq!(rejected["filtering"][0]["active"]["rules"][0]["id"], "DEFAULT");
+
+    let no_merge_requests = serde_json::json!([
+        {"id": "no-mr", "policy": "exclude", "field": "type", "rule": "equals", "value": "Merge Request", "order": 0},
+        {"id": "DEFAULT", "policy": "include", "field": "_", "rule": "regex", "value": ".*", "order": 1},
+    ]);
+    set_draft_rules(&es, no_merge_requests).await;
+    wait_for("an activated draft", Duration::from_secs(10), || async {
+        let c = connector(&es).await;
+        (c["filtering"][0]["active"]["rules"][0]["id"] == "no-mr").then_some(())
+    })
+    .await;
+
+    let counts = gitlab_sim::expected_counts(gitlab_sim::Size::Small);
+    let expected = expected_total() - counts.get("Merge Request").copied().unwrap_or(0);
+    let id = request_sync(&es).await;
+    let job = wait_job_status(&es, &id, "completed", SYNC).await;
+    assert_completed(&job, expected);
+    assert_eq!(index_count(&es).await, expected);
+    service.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cleanup_errors_orphaned_jobs_and_unsticks_a_connector_left_in_progress() {
+    let (_es_state, es_url) = start_es().await;
+    let es = kibana(&es_url);
+    create_connector(&es).await;
+    let orphan = serde_json::json!({
+        "status": "in_progress", "job_type": "full", "trigger_method": "on_demand",
+        "connector": {"id": "gone-connector", "index_name": "search-gone"},
+        "created_at": "2026-01-01T00:00:00Z", "last_seen": "2026-01-01T00:00:00Z",
+    });
+    es.index_doc(es_sim::JOBS_ALIAS, Some("orphan"), &orphan, None)
+        .await
+        .expect("orphan job");
+    es.update_doc(
+        es_sim::CONNECTORS_ALIAS,
+        CONNECTOR,
+        &serde_json::json!({"last_sync_status": "in_progress"}),
+        None,
+    )
+    .await
+    .expect("stuck connector");
+
+    let service = Service::start(settings(&es_url));
+    let job = wait_job_status(&es, "orphan", "error", Duration::from_secs(10)).await;
+    assert_eq!(job["error"], "The job has not seen any update for some time.");
+    wait_for("the connector un-stuck", Duration::from_secs(10), || async {
+        (connector(&es).await["last_sync_status"] == "error").then_some(())
+    })
+    .await;
+    service.stop().await.expect("clean stop");
+}
