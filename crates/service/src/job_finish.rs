@@ -179,3 +179,34 @@ async fn count(state: &ServiceState, index: &str) -> Option<u64> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_sync_completes_and_records_its_incomplete_scopes() {
+        let end = JobEnd {
+            status: JobStatus::Completed,
+            ..JobEnd::failed(String::new())
+        };
+        let scopes: Vec<(String, String)> = (0..7)
+            .map(|i| (format!("issues of g/p{i}"), "HTTP 502".to_owned()))
+            .collect();
+        let end = end.with_partial(&scopes, 2);
+        assert_eq!(
+            end.metadata["incomplete_scopes"].as_array().map(Vec::len),
+            Some(7)
+        );
+        assert_eq!(end.metadata["failed_documents"], 2);
+        let note = end.note.expect("note");
+        assert!(
+            note.starts_with(
+                "Sync completed partially: 7 incomplete scope(s), 2 document(s) refused"
+            ),
+            "{note}"
+        );
+        assert!(note.contains("issues of g/p0 (HTTP 502)"), "{note}");
+        assert!(note.ends_with("and 2 more"), "{note}");
+    }
+}

@@ -32,12 +32,24 @@ pub fn init_logs() {
         .try_init();
 }
 
+/// An es-sim that demands the default basic credentials and the product-origin header.
+pub fn strict_es() -> EsSimState {
+    EsSimState::new(es_sim::SimConfig {
+        api_key: None,
+        basic: Some((
+            connector_config::DEFAULT_USERNAME.to_owned(),
+            connector_config::DEFAULT_PASSWORD.to_owned(),
+        )),
+        require_product_origin: true,
+    })
+}
+
 /// es-sim on a fresh port: its state and URL.
 pub async fn start_es() -> (EsSimState, String) {
     init_logs();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind es");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = EsSimState::default();
+    let state = strict_es();
     serve_es(listener, state.clone());
     (state, url)
 }
@@ -112,7 +124,12 @@ impl Service {
 
 /// A Kibana-like client of es-sim.
 pub fn kibana(es_url: &str) -> EsClient {
-    EsClient::new(EsSettings::new(es_url.parse().expect("url"))).expect("client")
+    let mut settings = EsSettings::new(es_url.parse().expect("url"));
+    settings.auth = Some(es_client::EsAuth::Basic {
+        username: connector_config::DEFAULT_USERNAME.to_owned(),
+        password: connector_core::Secret::new(connector_config::DEFAULT_PASSWORD),
+    });
+    EsClient::new(settings).expect("client")
 }
 
 async fn call(es: &EsClient, method: Method, path: &[&str], body: Option<Value>) -> Value {
@@ -256,5 +273,11 @@ pub async fn connected(es: &EsClient, gitlab_url: &str) {
 /// `PUT _connector/{id}/_filtering {"rules": …}`: a new draft (state `edited`).
 pub async fn set_draft_rules(es: &EsClient, rules: Value) {
     let body = json!({ "rules": rules });
-    call(es, Method::PUT, &["_connector", CONNECTOR, "_filtering"], Some(body)).await;
+    call(
+        es,
+        Method::PUT,
+        &["_connector", CONNECTOR, "_filtering"],
+        Some(body),
+    )
+    .await;
 }

@@ -45,6 +45,9 @@ async fn kibana_lifecycle_on_demand_and_scheduled_jobs_complete_with_exact_count
         "checked in: {registered}"
     );
 
+    // Every minute: the next minute boundary creates a scheduled job (set early so the wait
+    // for the boundary overlaps the on-demand sync).
+    schedule_full(&es, "0 * * * * ?").await;
     configure(&es, gitlab_sim::config::DEFAULT_TOKEN, &gl_url).await;
     wait_connector_status(&es, "connected", Duration::from_secs(10)).await;
 
@@ -54,15 +57,7 @@ async fn kibana_lifecycle_on_demand_and_scheduled_jobs_complete_with_exact_count
     assert_completed(&job, expected);
     assert_eq!(job["trigger_method"], "on_demand");
     assert_eq!(index_count(&es).await, expected);
-    let after = connector(&es).await;
-    assert_eq!(after["last_sync_status"], "completed");
-    assert_eq!(after["status"], "connected");
-    assert_eq!(after["last_indexed_document_count"], expected);
-    assert_eq!(after["last_deleted_document_count"], 0);
-    assert!(after["last_synced"].is_string());
 
-    // Every minute: the next minute boundary creates a scheduled job.
-    schedule_full(&es, "0 * * * * ?").await;
     let scheduled = wait_for("a scheduled job", Duration::from_secs(75), || async {
         jobs(&es)
             .await
@@ -74,7 +69,16 @@ async fn kibana_lifecycle_on_demand_and_scheduled_jobs_complete_with_exact_count
     let job = wait_job_status(&es, &id, "completed", SYNC).await;
     assert_completed(&job, expected);
     assert_eq!(index_count(&es).await, expected);
-    assert!(connector(&es).await["last_sync_scheduled_at"].is_string());
+    let after = wait_for("the connector summary", Duration::from_secs(10), || async {
+        let c = connector(&es).await;
+        (c["last_sync_status"] == "completed").then_some(c)
+    })
+    .await;
+    assert_eq!(after["status"], "connected");
+    assert_eq!(after["last_indexed_document_count"], expected);
+    assert_eq!(after["last_deleted_document_count"], 0);
+    assert!(after["last_synced"].is_string());
+    assert!(after["last_sync_scheduled_at"].is_string());
     service.stop().await.expect("clean stop");
 }
 
@@ -178,8 +182,7 @@ async fn the_service_waits_for_elasticsearch_that_is_down_at_start() {
     );
 
     let listener = tokio::net::TcpListener::bind(addr).await.expect("rebind");
-    let state = es_sim::EsSimState::default();
-    serve_es(listener, state.clone());
+    serve_es(listener, strict_es());
     let es = kibana(&es_url);
     create_connector(&es).await;
     wait_connector_status(&es, "needs_configuration", Duration::from_secs(10)).await;
@@ -265,8 +268,14 @@ async fn edited_sync_rules_are_validated_activated_and_applied_to_the_next_sync(
         (c["filtering"][0]["draft"]["validation"]["state"] == "invalid").then_some(c)
     })
     .await;
-    assert_eq!(rejected["filtering"][0]["draft"]["validation"]["errors"][0]["ids"][0], "all");
-    assert_eq!(rejected["filtering"][0]["active"]["rules"][0]["id"], "DEFAULT");
+    assert_eq!(
+        rejected["filtering"][0]["draft"]["validation"]["errors"][0]["ids"][0],
+        "all"
+    );
+    assert_eq!(
+        rejected["filtering"][0]["active"]["rules"][0]["id"],
+        "DEFAULT"
+    );
 
     let no_merge_requests = serde_json::json!([
         {"id": "no-mr", "policy": "exclude", "field": "type", "rule": "equals", "value": "Merge Request", "order": 0},
@@ -312,10 +321,15 @@ async fn cleanup_errors_orphaned_jobs_and_unsticks_a_connector_left_in_progress(
 
     let service = Service::start(settings(&es_url));
     let job = wait_job_status(&es, "orphan", "error", Duration::from_secs(10)).await;
-    assert_eq!(job["error"], "The job has not seen any update for some time.");
-    wait_for("the connector un-stuck", Duration::from_secs(10), || async {
-        (connector(&es).await["last_sync_status"] == "error").then_some(())
-    })
+    assert_eq!(
+        job["error"],
+        "The job has not seen any update for some time."
+    );
+    wait_for(
+        "the connector un-stuck",
+        Duration::from_secs(10),
+        || async { (connector(&es).await["last_sync_status"] == "error").then_some(()) },
+    )
     .await;
     service.stop().await.expect("clean stop");
 }
