@@ -71,20 +71,10 @@ async fn tick_connector(
     scheduler: &mut Scheduler,
     found: StoredConnector,
 ) -> Result<(), EsError> {
-    let Some(service_type) = state
-        .settings
-        .connectors
-        .iter()
-        .find(|c| c.connector_id == found.id)
-        .map(|c| c.service_type.clone())
-    else {
+    // Only GitLab connectors are in `connector_ids` (see `ServiceState::new`).
+    let Some(connector) = prepare(&state.es, &found.id, SERVICE_TYPE).await? else {
         return Ok(());
     };
-    if service_type != SERVICE_TYPE {
-        tracing::debug!(connector_id = %found.id, %service_type, "not a GitLab connector; skipped");
-        return Ok(());
-    }
-    let connector = prepare(&state.es, &found.id, &service_type).await?;
     let es = &state.es;
     scheduler
         .heartbeat
@@ -137,16 +127,21 @@ pub async fn set_status(
     store::update_connector(es, &connector.id, &update, None).await
 }
 
-/// "Prepare" under OCC (≤ [`OCC_ATTEMPTS`]); returns the connector as stored afterwards.
-async fn prepare(es: &EsClient, id: &str, service_type: &str) -> Result<StoredConnector, EsError> {
+/// "Prepare" under OCC (≤ [`OCC_ATTEMPTS`]); returns the connector as stored afterwards, or
+/// `None` when it was deleted meanwhile.
+async fn prepare(
+    es: &EsClient,
+    id: &str,
+    service_type: &str,
+) -> Result<Option<StoredConnector>, EsError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
         let Some(connector) = store::get_connector(es, id).await? else {
-            return Err(EsError::Setup(format!("connector {id} vanished")));
+            return Ok(None);
         };
         let Some(update) = prepare_update(&connector.doc, service_type) else {
-            return Ok(connector);
+            return Ok(Some(connector));
         };
         match store::update_connector(es, id, &update, connector.seq).await {
             Ok(()) => {

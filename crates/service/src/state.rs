@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::health::PingCache;
-use crate::names::{JOB_CHECK_INTERVAL, JOB_REPORTING_INTERVAL};
+use crate::names::{JOB_CHECK_INTERVAL, JOB_REPORTING_INTERVAL, SERVICE_TYPE};
 
 /// Shared state of one service process.
 pub struct ServiceState {
@@ -19,7 +19,7 @@ pub struct ServiceState {
     pub es: EsClient,
     /// The validated `config.yml`.
     pub settings: Settings,
-    /// Ids of the connectors this instance owns.
+    /// Ids of the GitLab connectors this instance owns (other service types are ignored).
     pub connector_ids: Vec<String>,
     /// Sent in `_claim` as `worker_hostname`.
     pub hostname: String,
@@ -41,6 +41,7 @@ impl ServiceState {
         let connector_ids = settings
             .connectors
             .iter()
+            .filter(|c| c.service_type == SERVICE_TYPE)
             .map(|c| c.connector_id.clone())
             .collect();
         let slots = settings.service.max_concurrent_content_syncs.max(1);
