@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Sync GitLab into the local index (default) or Elasticsearch, then print a summary.
-    Sync(SyncArgs),
+    Sync(Box<SyncArgs>),
     /// Search the local index.
     Search(SearchArgs),
     /// Check the GitLab URL, the token and access to each configured project.
@@ -116,6 +116,15 @@ pub struct SyncArgs {
     /// crates/rules/README.md.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// Fetch only issues, merge requests and epics updated since the last successful sync
+    /// into this local index (projects, releases and READMEs are re-listed); write them and
+    /// delete nothing. Without a recorded sync, a full sync runs instead.
+    #[arg(long)]
+    pub incremental: bool,
+    /// With --incremental: fetch what changed since this instant (RFC 3339 or YYYY-MM-DD)
+    /// instead of the last recorded sync; required with --sink elasticsearch.
+    #[arg(long, value_name = "RFC3339", requires = "incremental")]
+    pub since: Option<String>,
     /// Elasticsearch connection (with `--sink elasticsearch`).
     #[command(flatten)]
     pub es: EsArgs,
@@ -154,6 +163,10 @@ pub struct EsArgs {
     /// CA bundle (PEM) for Elasticsearch's certificate.
     #[arg(long, env = "ES_CA_CERTS", value_name = "FILE")]
     pub es_ca_certs: Option<PathBuf>,
+    /// Base of the linear back-off between Elasticsearch retries, in seconds (like
+    /// `elasticsearch.retry_interval`) [default: 2].
+    #[arg(long, value_name = "SECONDS")]
+    pub es_retry_interval: Option<f64>,
 }
 
 /// `gitlab-connector search`.

@@ -51,6 +51,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let run = SyncRun {
         gitlab,
         rules: sync_rules::SyncRules::default(),
+        updated_after: None,
         show_progress: true,
         json: false,
         sink_label: format!("local index {}", dir.display()),

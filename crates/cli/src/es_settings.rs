@@ -47,6 +47,13 @@ pub fn resolve(args: &EsArgs, file: &EsSection) -> anyhow::Result<(EsSettings, S
     };
     settings.ca_certs = args.es_ca_certs.clone().or_else(|| file.ca_certs.clone());
     settings.retry = CLI_RETRY;
+    if let Some(seconds) = args.es_retry_interval {
+        settings.retry.interval = Duration::try_from_secs_f64(seconds).map_err(|_| {
+            anyhow::anyhow!(
+                "--es-retry-interval must be a non-negative number of seconds, got {seconds}"
+            )
+        })?;
+    }
     let index = args
         .index
         .clone()

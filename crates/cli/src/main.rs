@@ -10,8 +10,10 @@ mod demo_cmd;
 mod es_settings;
 mod exit;
 mod gitlab_settings;
+mod incremental;
 mod logging;
 mod progress;
+mod push_down;
 mod search_cmd;
 mod summary;
 mod sync_cmd;
@@ -34,7 +36,7 @@ fn main() -> std::process::ExitCode {
     };
     let outcome = runtime.block_on(async {
         match cli.command {
-            Command::Sync(args) => sync_cmd::run(args).await,
+            Command::Sync(args) => sync_cmd::run(*args).await,
             Command::Search(args) => search_cmd::run(args),
             Command::Check(args) => check_cmd::run(args).await,
             #[cfg(feature = "demo")]

@@ -11,14 +11,16 @@ use gitlab_client::GitlabClient;
 use gitlab_source::{GitlabSource, ProjectSelection, SourceSettings};
 use sink_es::ElasticsearchSink;
 use sink_local::LocalIndex;
-use sync_engine::{Outcome, SyncOptions, SyncProgress, SyncReport};
+use sync_engine::{Outcome, SyncMode, SyncOptions, SyncProgress, SyncReport};
 use sync_rules::SyncRules;
 
 use crate::args::{SinkKind, SyncArgs};
 use crate::es_settings;
 use crate::exit::ExitCode;
 use crate::gitlab_settings::{self, GitlabSettings};
+use crate::incremental;
 use crate::progress::ProgressLine;
+use crate::push_down;
 use crate::summary::{Requests, Summary};
 use crate::sync_file::{self, SyncFile};
 
@@ -36,9 +38,15 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
         Some(path) => sync_rules::file::load(path)?,
         None => SyncRules::default(),
     };
+    let since = args
+        .since
+        .as_deref()
+        .map(incremental::parse_since)
+        .transpose()?;
     let mut run = SyncRun {
         gitlab,
         rules,
+        updated_after: None,
         show_progress: !args.json && !args.no_progress && std::io::stderr().is_terminal(),
         json: args.json,
         sink_label: String::new(),
@@ -53,14 +61,37 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
             let mut sink = LocalIndex::open_or_create(&dir)
                 .with_context(|| format!("opening the local index in {}", dir.display()))?;
             run.sink_label = format!("local index {}", dir.display());
-            run.execute(&mut sink).await
+            if args.incremental {
+                run.updated_after = since.or_else(|| incremental::last_sync_start(&dir));
+                if run.updated_after.is_none() {
+                    tracing::warn!(
+                        "no previous sync recorded in {}; running a full sync instead of an incremental one",
+                        dir.display()
+                    );
+                }
+            }
+            let started = incremental::sync_start();
+            let code = run.execute(&mut sink).await?;
+            if matches!(code, ExitCode::Success | ExitCode::Partial) {
+                incremental::record_sync_start(&dir, &started)?;
+            }
+            Ok(code)
         }
         SinkKind::Elasticsearch => {
+            if args.incremental && since.is_none() {
+                anyhow::bail!(
+                    "--incremental with --sink elasticsearch needs --since RFC3339: no sync state is kept in Elasticsearch"
+                );
+            }
+            run.updated_after = since.filter(|_| args.incremental);
             let (settings, index) = es_settings::resolve(&args.es, &file.elasticsearch)?;
             let url = settings.url.clone();
+            let sink_settings = sink_es::SinkSettings {
+                item_retry: settings.retry.clone(),
+                ..sink_es::SinkSettings::new(index.clone())
+            };
             let client = EsClient::new(settings).context("setting up the Elasticsearch client")?;
-            let mut sink =
-                ElasticsearchSink::new(client, sink_es::SinkSettings::new(index.clone()));
+            let mut sink = ElasticsearchSink::new(client, sink_settings);
             sink.ensure_index()
                 .await
                 .with_context(|| format!("preparing index `{index}` on {url}"))?;
@@ -74,8 +105,11 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
 pub struct SyncRun {
     /// GitLab settings.
     pub gitlab: GitlabSettings,
-    /// Sync rules (empty: everything).
+    /// Sync rules (empty: everything); advanced rules are also pushed into the GitLab queries.
     pub rules: SyncRules,
+    /// Incremental sync: only issues, merge requests and epics updated at or after this
+    /// RFC 3339 instant are fetched and nothing is deleted. `None`: a full sync.
+    pub updated_after: Option<String>,
     /// Draw a progress line.
     pub show_progress: bool,
     /// Print the summary as JSON on stdout.
@@ -110,12 +144,24 @@ impl SyncRun {
     pub async fn sync<S: Sink>(&self, sink: &mut S) -> anyhow::Result<(SyncReport, Requests)> {
         let client = GitlabClient::new(self.gitlab.client.clone())
             .context("setting up the GitLab client")?;
-        let source = GitlabSource::new(client.clone(), source_settings(&self.gitlab));
+        let mut settings = source_settings(&self.gitlab);
+        settings.updated_after = self.updated_after.clone();
+        push_down::apply(&self.rules.advanced, &mut settings);
+        let source = GitlabSource::new(client.clone(), settings);
         if !self.rules.is_empty() {
             tracing::info!("sync rules loaded; excluded documents are not indexed");
         }
         let progress = Arc::new(SyncProgress::default());
-        let options = SyncOptions::default();
+        let options = SyncOptions {
+            mode: match self.updated_after {
+                Some(_) => SyncMode::Incremental,
+                None => SyncMode::Full,
+            },
+            ..SyncOptions::default()
+        };
+        if let Some(since) = &self.updated_after {
+            tracing::info!(since = %since, "incremental sync: fetching items updated since the last sync; nothing is deleted");
+        }
         let cancel = options.cancel.clone();
         let ctrl_c = tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {

@@ -131,3 +131,74 @@ pub fn counter(summary: &Value, key: &str) -> u64 {
 pub fn by_type(summary: &Value) -> std::collections::BTreeMap<String, u64> {
     serde_json::from_value(summary["documents_by_type"].clone()).expect("documents_by_type")
 }
+
+/// An Elasticsearch simulator on its own runtime thread until dropped.
+pub struct Es {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// In-process handle: faults, request log, stored documents.
+    pub state: es_sim::EsSimState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Es {
+    /// Starts an Elasticsearch simulator accepting any credentials.
+    pub fn start() -> Es {
+        let state = es_sim::EsSimState::default();
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let served = state.clone();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                addr_tx
+                    .send(listener.local_addr().expect("addr"))
+                    .expect("send addr");
+                es_sim::serve(listener, served, async move {
+                    let _ = stop_rx.await;
+                })
+                .await
+                .expect("serve");
+            });
+        });
+        let addr = addr_rx.recv().expect("es-sim started");
+        Es {
+            url: format!("http://{addr}"),
+            state,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Es {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Runs `sync --json --sink elasticsearch` against `sim` into `es`'s index `search-gitlab`.
+pub fn sync_es(sim: &Sim, es: &Es, extra: &[&str]) -> SyncRun {
+    let mut command = connector();
+    command.args(["sync", "--gitlab-url", &sim.url, "--token", TOKEN, "--json"]);
+    command.args([
+        "--sink",
+        "elasticsearch",
+        "--es-url",
+        &es.url,
+        "--index",
+        "search-gitlab",
+    ]);
+    command.args(["--es-username", "elastic", "--es-password", "changeme"]);
+    command.args(extra);
+    finish(command.output().expect("binary runs"))
+}
