@@ -65,7 +65,7 @@ pub use emit::CHANNEL_CAPACITY;
 pub use error::Error;
 pub use settings::{
     DEFAULT_PROJECT_CONCURRENCY, IssuableState, IssueFilter, MergeRequestFilter, MergeRequestState,
-    ProjectSelection, README_MAX_BYTES, SourceSettings,
+    Planner, ProjectOverrides, ProjectSelection, README_MAX_BYTES, ReadmeSelection, SourceSettings,
 };
 
 /// The GitLab source: one sync's worth of documents.

@@ -1,5 +1,6 @@
-//! README files at the root of the default branch (§4.7, §5.6): tree pages followed to the
-//! end, size checked with `HEAD` before the raw download.
+//! README files at the root of the default branch (§4.7, §5.6), or the ones a
+//! [`ReadmeSelection`] picks anywhere in the tree: tree pages followed to the end, size checked
+//! with `HEAD` before the raw download.
 
 use connector_core::{DocType, Document, ObjectKind, ScopeKey};
 use futures::StreamExt;
@@ -9,6 +10,7 @@ use serde_json::json;
 use crate::emit::{Closed, Emitter};
 use crate::ids::file_id;
 use crate::project::ProjectInfo;
+use crate::settings::ReadmeSelection;
 
 /// Extensions whose README content is indexed; `None` stands for a name without a dot.
 const README_EXTENSIONS: [&str; 3] = [".md", ".rst", ".txt"];
@@ -59,10 +61,12 @@ pub(crate) fn text_content(bytes: &[u8]) -> Result<&str, &'static str> {
     std::str::from_utf8(bytes).map_err(|_| "content is not valid UTF-8")
 }
 
-/// Lists the root of the default branch and emits one document per README.
+/// Lists the root of the default branch (or, with a `selection`, the tree it needs) and emits
+/// one document per README.
 pub(crate) async fn sync(
     client: &GitlabClient,
     max_bytes: u64,
+    selection: Option<&ReadmeSelection>,
     project: &ProjectInfo,
     out: &Emitter,
 ) -> Result<(), Closed> {
@@ -78,7 +82,8 @@ pub(crate) async fn sync(
             .incomplete(scope, format!("project id `{}` is not numeric", project.id))
             .await;
     };
-    let mut entries = std::pin::pin!(client.tree_entries(numeric, branch, None, false));
+    let recursive = selection.is_some_and(|selection| selection.recursive);
+    let mut entries = std::pin::pin!(client.tree_entries(numeric, branch, None, recursive));
     while let Some(entry) = entries.next().await {
         let entry = match entry {
             Ok(entry) => entry,
@@ -91,7 +96,11 @@ pub(crate) async fn sync(
                     .await;
             }
         };
-        if !is_readme(&entry) {
+        let wanted = match selection {
+            Some(selection) => entry.kind == "blob" && (selection.matches)(&entry.path),
+            None => is_readme(&entry),
+        };
+        if !wanted {
             continue;
         }
         let mut doc = metadata(&entry, project, branch);

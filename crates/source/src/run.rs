@@ -74,9 +74,11 @@ pub(crate) async fn run(client: GitlabClient, settings: SourceSettings, out: Emi
     }
 }
 
-/// Emits one project's document, then lists its object kinds in parallel.
+/// Emits one project's document, then lists its object kinds in parallel, as its plan
+/// ([`SourceSettings::for_project`]) says; a project without a plan only leads to its group's
+/// epics (which follow the group's plan).
 async fn sync_project(run: &Run, project: Project) -> Result<(), Stop> {
-    let (client, settings, out) = (&run.client, &run.settings, &run.out);
+    let (client, out) = (&run.client, &run.out);
     let Some(info) = ProjectInfo::of(&project) else {
         out.skipped(
             format!("project {}", project.full_path.inner()),
@@ -85,39 +87,46 @@ async fn sync_project(run: &Run, project: Project) -> Result<(), Stop> {
         .await?;
         return Ok(());
     };
-    out.document(project_document(&project, &info)).await?;
-    let syncs = |kind| settings.syncs(kind);
+    let planned = run.settings.for_project(&info.full_path);
+    if planned.is_some() {
+        out.document(project_document(&project, &info)).await?;
+    }
+    let listing = |kind| planned.as_ref().filter(|settings| settings.syncs(kind));
     let issues = async {
-        if syncs(ObjectKind::Issues) {
-            issues::sync(client, settings, &info, out).await
-        } else {
-            Ok(())
+        match listing(ObjectKind::Issues) {
+            Some(settings) => issues::sync(client, settings, &info, out).await,
+            None => Ok(()),
         }
     };
     let merge_requests = async {
-        if syncs(ObjectKind::MergeRequests) {
-            merge_requests::sync(client, settings, &info, out).await
-        } else {
-            Ok(())
+        match listing(ObjectKind::MergeRequests) {
+            Some(settings) => merge_requests::sync(client, settings, &info, out).await,
+            None => Ok(()),
         }
     };
     let releases = async {
-        if syncs(ObjectKind::Releases) {
-            releases::sync(client, &info, out).await
-        } else {
-            Ok(())
+        match listing(ObjectKind::Releases) {
+            Some(_) => releases::sync(client, &info, out).await,
+            None => Ok(()),
         }
     };
     let files = async {
-        if syncs(ObjectKind::Files) {
-            readmes::sync(client, settings.readme_max_bytes, &info, out).await
-        } else {
-            Ok(())
+        match listing(ObjectKind::Files) {
+            Some(settings) => {
+                readmes::sync(
+                    client,
+                    settings.readme_max_bytes,
+                    settings.readmes.as_ref(),
+                    &info,
+                    out,
+                )
+                .await
+            }
+            None => Ok(()),
         }
     };
     let epics = async {
-        let Some((group_path, group_id)) = info.group.as_ref().filter(|_| syncs(ObjectKind::Epics))
-        else {
+        let Some((group_path, group_id)) = info.group.as_ref() else {
             return Ok(());
         };
         let first_time = run
@@ -128,9 +137,12 @@ async fn sync_project(run: &Run, project: Project) -> Result<(), Stop> {
         if !first_time {
             return Ok(());
         }
+        let Some(settings) = run.settings.for_group(group_path) else {
+            return Ok(());
+        };
         epics::sync(
             client,
-            settings,
+            &settings,
             group_path,
             group_id.as_deref(),
             &run.epics_unavailable_logged,
