@@ -18,7 +18,12 @@
 //!   for its scope; partial GraphQL data is kept and its scope marked incomplete; a malformed
 //!   node is skipped with [`connector_core::SourceEvent::Skipped`], never failing its page;
 //! * the stream ends with one `Err` when the project list fails or configured projects are
-//!   missing (all named at once, before any document).
+//!   missing (all named at once, before any document);
+//! * with a [`SourceSettings::project_planner`] / [`SourceSettings::group_planner`] (advanced
+//!   sync rules), each project and group gets its own [`ProjectOverrides`]: kinds not listed
+//!   are not requested, state / label / `updatedAfter` filters go into the GraphQL arguments,
+//!   a [`ReadmeSelection`] picks README paths (listing the tree recursively when it must), and
+//!   a project the planner refuses yields no document at all.
 //!
 //! # Layout
 //! `settings` (what to sync) · `select` (which projects) · `run` (orchestration) · `issues`,

@@ -83,7 +83,8 @@ impl fmt::Debug for ReadmeSelection {
 /// What to sync for one project (or one group's epics), pushed into its GitLab queries.
 #[derive(Debug, Clone)]
 pub struct ProjectOverrides {
-    /// Object kinds to list (intersected with [`SourceSettings::kinds`]).
+    /// Object kinds to list (intersected with [`SourceSettings::kinds`]). Epics belong to
+    /// groups: only the group planner's answer decides whether they are listed.
     pub kinds: BTreeSet<ObjectKind>,
     /// Issue filters (replace [`SourceSettings::issues`]).
     pub issues: IssueFilter,
