@@ -19,6 +19,9 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run as an Elastic self-managed connector service: register with Elasticsearch, run the
+    /// syncs Kibana asks for or schedules, until SIGINT/SIGTERM.
+    Run(RunArgs),
     /// Sync GitLab into the local index (default) or Elasticsearch, then print a summary.
     Sync(Box<SyncArgs>),
     /// Search the local index.
@@ -33,16 +36,12 @@ pub enum Command {
 /// Logging flags, global to every command.
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// Log level: error, warn, info, debug or trace (RUST_LOG overrides).
-    #[arg(
-        long,
-        global = true,
-        default_value = "warn",
-        env = "GITLAB_CONNECTOR_LOG"
-    )]
-    pub log_level: String,
+    /// Log level: error, warn, info, debug or trace (RUST_LOG overrides) [default: warn, or
+    /// `service.log_level` of config.yml for `run`].
+    #[arg(long, global = true, env = "GITLAB_CONNECTOR_LOG")]
+    pub log_level: Option<String>,
     /// Log as JSON lines (for Filebeat) instead of human-readable lines.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, visible_alias = "filebeat")]
     pub log_json: bool,
 }
 
@@ -190,6 +189,14 @@ pub struct SearchArgs {
     /// Print hits as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `gitlab-connector run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Elastic connector service configuration (`config.yml`; see config.yml.example).
+    #[arg(long, short = 'c', value_name = "FILE", default_value = "config.yml")]
+    pub config: PathBuf,
 }
 
 /// `gitlab-connector check`.

@@ -4,10 +4,14 @@ use tracing_subscriber::EnvFilter;
 
 use crate::args::LogArgs;
 
-/// Installs the global subscriber. `RUST_LOG` overrides `--log-level`.
-pub fn init(args: &LogArgs) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(args.log_level.as_str()));
+/// The level when neither `--log-level` nor `RUST_LOG` says otherwise, for one-shot commands.
+pub const DEFAULT_LEVEL: &str = "warn";
+
+/// Installs the global subscriber. `RUST_LOG` overrides `--log-level`, which overrides
+/// `fallback_level`.
+pub fn init(args: &LogArgs, fallback_level: &str) {
+    let level = args.log_level.as_deref().unwrap_or(fallback_level);
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -14,6 +14,7 @@ mod incremental;
 mod logging;
 mod progress;
 mod push_down;
+mod run_cmd;
 mod search_cmd;
 mod summary;
 mod sync_cmd;
@@ -26,7 +27,10 @@ use crate::exit::ExitCode;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    logging::init(&cli.log);
+    if let Command::Run(args) = &cli.command {
+        return run_cmd::main(args, &cli.log).into();
+    }
+    logging::init(&cli.log, logging::DEFAULT_LEVEL);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -36,6 +40,7 @@ fn main() -> std::process::ExitCode {
     };
     let outcome = runtime.block_on(async {
         match cli.command {
+            Command::Run(_) => unreachable!("handled above"),
             Command::Sync(args) => sync_cmd::run(*args).await,
             Command::Search(args) => search_cmd::run(args),
             Command::Check(args) => check_cmd::run(args).await,

@@ -5,5 +5,6 @@ mod elasticsearch;
 mod faults;
 mod incremental;
 mod rules;
+mod service;
 mod sync;
 mod util;

@@ -1,0 +1,81 @@
+//! `gitlab-connector run -c config.yml`: the Elastic connector service, until a signal.
+
+use anyhow::Context;
+
+use crate::args::{LogArgs, RunArgs};
+use crate::exit::ExitCode;
+use crate::logging;
+
+/// Loads `config.yml`, sets up logging from `service.log_level`, and runs the service until
+/// SIGINT or SIGTERM. Running jobs are suspended on the way out and resumed by the next start.
+pub fn main(args: &RunArgs, log: &LogArgs) -> ExitCode {
+    let loaded = match connector_config::load_file(&args.config) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            logging::init(log, logging::DEFAULT_LEVEL);
+            eprintln!("error: {error}");
+            return ExitCode::Failure;
+        }
+    };
+    let level = loaded
+        .settings
+        .service
+        .log_level
+        .as_str()
+        .to_ascii_lowercase();
+    let level = if level == "critical" {
+        "error".to_owned()
+    } else {
+        level.replace("warning", "warn")
+    };
+    logging::init(log, &level);
+    for warning in &loaded.warnings {
+        tracing::warn!("{warning}");
+    }
+    let file = args.config.display().to_string();
+    if let Err(error) = loaded.settings.preflight(&file) {
+        eprintln!("error: {error}");
+        return ExitCode::Failure;
+    }
+    let outcome = tokio::runtime::Runtime::new()
+        .context("starting the async runtime")
+        .and_then(|runtime| {
+            runtime
+                .block_on(connector_service::run(loaded.settings, shutdown_signal()))
+                .context("connector service")
+        });
+    match outcome {
+        Ok(()) => ExitCode::Success,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::Failure
+        }
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (docker stop).
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(
+            tokio::signal::unix::SignalKind::terminate(),
+        ) {
+            Ok(signal) => signal,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops the service");
+                let _ = interrupt.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    tracing::info!("shutting down: suspending running jobs");
+}

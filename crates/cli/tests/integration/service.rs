@@ -1,0 +1,155 @@
+//! `gitlab-connector run -c config.yml` as Kibana would drive it, through the real binary:
+//! register → configure → on-demand job → completed → SIGTERM exits cleanly.
+
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use gitlab_sim::Size;
+use serde_json::{Value, json};
+
+use crate::util::{Es, Sim, TOKEN, connector};
+
+fn es_call(es: &Es, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let mut request = client
+            .request(method, format!("{}{path}", es.url))
+            .header("X-elastic-product-origin", "kibana");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("es-sim answers");
+        response.json::<Value>().await.unwrap_or(Value::Null)
+    })
+}
+
+fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !check() {
+        assert!(started.elapsed() < timeout, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+struct Service(Child);
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn run_registers_the_connector_runs_a_kibana_job_and_stops_on_sigterm() {
+    let sim = Sim::start(Size::Small);
+    let es = Es::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("config.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "elasticsearch:\n  host: {}\n  username: elastic\n  password: changeme\n  retry_interval: 0.1\n\
+             service:\n  idling: 0.2\n  heartbeat: 1\nconnectors:\n  - connector_id: gl-1\n    service_type: gitlab\n",
+            es.url
+        ),
+    )
+    .expect("config written");
+    es_call(
+        &es,
+        reqwest::Method::PUT,
+        "/_connector/gl-1",
+        Some(json!({"index_name": "search-gitlab", "service_type": "gitlab", "name": "GitLab"})),
+    );
+
+    let child = connector()
+        .args(["run", "-c"])
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("service starts");
+    let mut service = Service(child);
+
+    let status =
+        |es: &Es| es_call(es, reqwest::Method::GET, "/_connector/gl-1", None)["status"].clone();
+    wait_for("needs_configuration", Duration::from_secs(20), || {
+        status(&es) == "needs_configuration"
+    });
+    let connector_doc = es_call(&es, reqwest::Method::GET, "/_connector/gl-1", None);
+    assert_eq!(
+        connector_doc["configuration"]["token"]["label"],
+        "Personal Access Token"
+    );
+    assert_eq!(
+        connector_doc["configuration"]["projects"]["label"],
+        "List of projects"
+    );
+
+    es_call(
+        &es,
+        reqwest::Method::PUT,
+        "/_connector/gl-1/_configuration",
+        Some(json!({"values": {"token": TOKEN, "projects": "*", "gitlab_url": sim.url}})),
+    );
+    wait_for("connected", Duration::from_secs(20), || {
+        status(&es) == "connected"
+    });
+    let job = es_call(
+        &es,
+        reqwest::Method::POST,
+        "/_connector/_sync_job",
+        Some(json!({"id": "gl-1", "job_type": "full", "trigger_method": "on_demand"})),
+    );
+    let job_id = job["id"].as_str().expect("job id").to_owned();
+    let job_status = |es: &Es| {
+        es_call(
+            es,
+            reqwest::Method::GET,
+            &format!("/_connector/_sync_job/{job_id}"),
+            None,
+        )["status"]
+            .clone()
+    };
+    wait_for("job completed", Duration::from_secs(60), || {
+        job_status(&es) == "completed"
+    });
+
+    let expected: u64 = gitlab_sim::expected_counts(Size::Small).values().sum();
+    let stored = es
+        .state
+        .documents("search-gitlab")
+        .expect("content index")
+        .len() as u64;
+    assert_eq!(stored, expected);
+    let job = es_call(
+        &es,
+        reqwest::Method::GET,
+        &format!("/_connector/_sync_job/{job_id}"),
+        None,
+    );
+    assert_eq!(job["indexed_document_count"], expected);
+
+    let pid = service.0.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let started = Instant::now();
+    let exit = loop {
+        if let Some(exit) = service.0.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "service ignored SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(exit.success(), "service exit status {exit:?}");
+}
