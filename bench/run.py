@@ -6,13 +6,20 @@ measures only the connector process: wall time, CPU time (user + sys from wait4)
 (ru_maxrss from wait4), plus what the connector's JSON summary reports (documents, GitLab
 requests by kind, retries, 429s) and what es-sim's request log says (bulk requests).
 
-    python3 bench/run.py --size medium --sink es --sink local
-    python3 bench/run.py --size large --latency-ms 100 --save bench/runs/latest.json
+    python3 bench/run.py                                  # small + medium + large, both sinks
+    python3 bench/run.py --size huge --sink es
+    python3 bench/run.py --size medium --latency-ms 100   # latency-bound check
+    python3 bench/run.py --size small --rate-limit-rpm 600 --sink es   # rate-limit-bound check
+
+Results are saved as JSON under bench/runs/<date>-<machine>/ unless --no-save.
 """
 
 import argparse
+import datetime
 import json
+import math
 import os
+import platform
 import shutil
 import signal
 import subprocess
@@ -24,6 +31,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-token"
+DEFAULT_CONCURRENCY = 8  # the connector's default `--concurrency`
+
+COLUMNS = ["case", "documents", "wall_s", "docs_per_s", "cpu_s", "cpu_us_per_doc", "peak_rss_mb",
+           "gitlab_requests", "requests_per_doc", "rate_limited_429", "retries", "bulk_requests"]
 
 
 def build():
@@ -35,15 +46,15 @@ def build():
     return ROOT / "target" / "release"
 
 
-def start(cmd, ready_prefix):
+def start(cmd):
     """Starts a simulator and waits for its `... listening on http://ADDR` line."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     deadline = time.time() + 60
     while time.time() < deadline:
         line = proc.stdout.readline()
         if not line:
             break
-        if ready_prefix in line:
+        if "listening on" in line:
             return proc, line.strip().split()[-1]
     proc.kill()
     sys.exit(f"{cmd[0]} did not start")
@@ -55,20 +66,32 @@ def stop(proc):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
+    if proc.stdout:
+        proc.stdout.close()
 
 
 def http_json(url):
-    with urllib.request.urlopen(url, timeout=30) as response:
+    with urllib.request.urlopen(url, timeout=60) as response:
         return json.load(response)
 
 
-def run_case(bins, args, sink):
-    sim_cmd = [str(bins / "gitlab-sim"), "--size", args.size, "--addr", "127.0.0.1:0", "--token", TOKEN]
+def case_name(size, sink, args):
+    name = f"{size}/{sink}"
+    if args.latency_ms:
+        name += f"/{args.latency_ms}ms"
+    if args.rate_limit_rpm:
+        name += f"/{args.rate_limit_rpm}rpm"
+    return name
+
+
+def run_case(bins, args, size, sink):
+    sim_cmd = [str(bins / "gitlab-sim"), "--size", size, "--addr", "127.0.0.1:0", "--token", TOKEN]
     if args.latency_ms:
         sim_cmd += ["--latency-ms", str(args.latency_ms)]
     if args.rate_limit_rpm:
         sim_cmd += ["--rate-limit-rpm", str(args.rate_limit_rpm)]
-    sim, gitlab_url = start(sim_cmd, "listening on")
+    sim, gitlab_url = start(sim_cmd)
     es = None
     workdir = Path(tempfile.mkdtemp(prefix="gc-bench-"))
     try:
@@ -77,7 +100,7 @@ def run_case(bins, args, sink):
         if args.concurrency:
             cmd += ["--concurrency", str(args.concurrency)]
         if sink == "es":
-            es, es_url = start([str(bins / "es-sim"), "--addr", "127.0.0.1:0"], "listening on")
+            es, es_url = start([str(bins / "es-sim"), "--addr", "127.0.0.1:0"])
             cmd += ["--sink", "elasticsearch", "--es-url", es_url, "--index", "search-gitlab"]
         else:
             cmd += ["--index-dir", str(workdir / "index")]
@@ -88,28 +111,38 @@ def run_case(bins, args, sink):
             # wait4 gives this one process's CPU time and peak RSS (simulators excluded).
             _, status, usage = os.wait4(child.pid, 0)
             wall = time.monotonic() - started
-            child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode not in (0, 2):
-            sys.exit(f"sync failed ({child.returncode}):\n{err_path.read_text()[-3000:]}")
-        out = out_path.read_text()
-        summary = json.loads(out)
+            code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            sys.exit(f"sync failed (exit {code}):\n{err_path.read_text()[-3000:]}")
+        summary = json.loads(out_path.read_text())
         requests = summary.get("requests", {})
         bulk = None
         if es is not None:
-            log = http_json(es_url + "/_sim/requests")
-            bulk = sum(1 for r in log.get("requests", log) if "_bulk" in str(r.get("path", "")))
+            log = http_json(es_url + "/_sim/requests")["requests"]
+            bulk = sum(1 for r in log if r.get("path", "").endswith("/_bulk"))
         docs = summary["documents"]
         cpu = usage.ru_utime + usage.ru_stime
         total_requests = requests.get("total", 0)
         return {
-            "case": f"{args.size}_{args.latency_ms}ms_to_{sink}",
+            "case": case_name(size, sink, args),
+            "size": size,
+            "sink": sink,
+            "latency_ms": args.latency_ms,
+            "rate_limit_rpm": args.rate_limit_rpm,
+            "concurrency": args.concurrency or DEFAULT_CONCURRENCY,
             "documents": docs,
+            "documents_by_type": summary.get("documents_by_type", {}),
+            "created": summary.get("created"),
             "wall_s": round(wall, 3),
-            "docs_per_s": round(docs / wall, 1) if wall else None,
+            "docs_per_s": round(docs / wall) if wall else None,
             "cpu_s": round(cpu, 3),
+            "cpu_user_s": round(usage.ru_utime, 3),
+            "cpu_sys_s": round(usage.ru_stime, 3),
             "cpu_us_per_doc": round(cpu * 1e6 / docs, 2) if docs else None,
             "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
             "gitlab_requests": total_requests,
+            "graphql_requests": requests.get("graphql", 0),
+            "rest_requests": requests.get("rest", 0),
             "requests_by_kind": requests.get("by_kind", {}),
             "requests_per_doc": round(total_requests / docs, 4) if docs else None,
             "rate_limited_429": requests.get("rate_limited", 0),
@@ -124,30 +157,88 @@ def run_case(bins, args, sink):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", default="medium", choices=["small", "medium", "large", "huge"])
-    parser.add_argument("--sink", action="append", choices=["es", "local"], help="repeatable; default both")
-    parser.add_argument("--latency-ms", type=int, default=0)
-    parser.add_argument("--rate-limit-rpm", type=int, default=0)
-    parser.add_argument("--concurrency", type=int, default=0)
-    parser.add_argument("--save", help="write the results as JSON to this file")
-    parser.add_argument("--no-build", action="store_true")
-    args = parser.parse_args()
-    bins = ROOT / "target" / "release" if args.no_build else build()
-    rows = [run_case(bins, args, sink) for sink in (args.sink or ["es", "local"])]
-    columns = ["case", "documents", "wall_s", "docs_per_s", "cpu_s", "cpu_us_per_doc", "peak_rss_mb",
-               "gitlab_requests", "requests_per_doc", "rate_limited_429", "retries", "bulk_requests"]
-    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+def bound_checks(row):
+    """The wall-time targets of the latency- and rate-limit-bound scenarios (None when n/a)."""
+    checks = []
+    requests = row["gitlab_requests"]
+    if row["latency_ms"] and not row["rate_limit_rpm"]:
+        ideal = requests * row["latency_ms"] / 1000 / row["concurrency"]
+        checks.append(("wall <= 1.25 x requests x latency / concurrency", row["wall_s"], 1.25 * ideal))
+    if row["rate_limit_rpm"]:
+        ideal = requests / (row["rate_limit_rpm"] / 60)
+        checks.append(("wall <= 1.15 x requests / rate", row["wall_s"], 1.15 * ideal))
+        checks.append(("429s < 2 % of requests", row["rate_limited_429"], 0.02 * requests))
+    return checks
+
+
+def print_table(rows):
+    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in COLUMNS]
+    print("  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths)))
     for row in rows:
-        print("  ".join(str(row[c]).ljust(w) for c, w in zip(columns, widths)))
+        print("  ".join(str(row[c]).ljust(w) for c, w in zip(COLUMNS, widths)))
     for row in rows:
         print(f"{row['case']} requests by kind: {json.dumps(row['requests_by_kind'], sort_keys=True)}")
-    if args.save:
-        Path(args.save).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.save).write_text(json.dumps({"machine": os.uname().nodename, "cpus": os.cpu_count(),
-                                               "args": vars(args), "results": rows}, indent=2))
+        for label, value, limit in bound_checks(row):
+            verdict = "met" if value < limit or math.isclose(value, limit) else "MISSED"
+            print(f"{row['case']} {label}: {value} vs {limit:.1f} -> {verdict}")
+
+
+def save(rows, args, directory):
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%H%M%S")
+    extra = (f"-{args.latency_ms}ms" if args.latency_ms else "") + (
+        f"-{args.rate_limit_rpm}rpm" if args.rate_limit_rpm else "")
+    path = directory / f"{'-'.join(args.size)}{extra}-{stamp}.json"
+    path.write_text(json.dumps({
+        "machine": {"host": platform.node(), "cpus": os.cpu_count(), "cpu": cpu_model(),
+                    "kernel": platform.release()},
+        "args": vars(args),
+        "results": rows,
+    }, indent=2) + "\n")
+    print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", action="append", choices=["small", "medium", "large", "huge"],
+                        help="repeatable; default small, medium and large")
+    parser.add_argument("--sink", action="append", choices=["es", "local"], help="repeatable; default both")
+    parser.add_argument("--latency-ms", type=int, default=0, help="gitlab-sim latency per request")
+    parser.add_argument("--rate-limit-rpm", type=int, default=0, help="gitlab-sim rate limit")
+    parser.add_argument("--concurrency", type=int, default=0, help="connector --concurrency (default its own)")
+    parser.add_argument("--runs-dir", help="where to save (default bench/runs/<date>-<machine>)")
+    parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--no-build", action="store_true", help="use target/release as it is")
+    parser.add_argument("--bin-dir", help="use the binaries in this directory (implies --no-build)")
+    args = parser.parse_args()
+    args.size = args.size or ["small", "medium", "large"]
+    args.sink = args.sink or ["es", "local"]
+    if args.bin_dir:
+        bins = Path(args.bin_dir)
+    else:
+        bins = ROOT / "target" / "release" if args.no_build else build()
+    rows = []
+    for size in args.size:
+        for sink in args.sink:
+            row = run_case(bins, args, size, sink)
+            print(f"# {row['case']}: {row['documents']} docs in {row['wall_s']} s, "
+                  f"{row['cpu_us_per_doc']} us CPU/doc, {row['peak_rss_mb']} MB peak", file=sys.stderr)
+            rows.append(row)
+    print_table(rows)
+    if not args.no_save:
+        date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+        directory = Path(args.runs_dir) if args.runs_dir else ROOT / "bench" / "runs" / f"{date}-{platform.node()}"
+        save(rows, args, directory)
 
 
 if __name__ == "__main__":
