@@ -72,8 +72,11 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
             }
             let started = incremental::sync_start();
             let code = run.execute(&mut sink).await?;
-            if matches!(code, ExitCode::Success | ExitCode::Partial) {
-                incremental::record_sync_start(&dir, &started)?;
+            if matches!(code, ExitCode::Success | ExitCode::Partial)
+                && let Err(error) = incremental::record_sync_start(&dir, &started)
+            {
+                // The sync itself succeeded; the next --incremental falls back to a full sync.
+                tracing::warn!("{error:#}");
             }
             Ok(code)
         }
