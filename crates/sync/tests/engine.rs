@@ -90,7 +90,8 @@ async fn source_failure_deletes_nothing_and_returns_the_error() {
     let error = sync(&mut sink, events, &SyncOptions::default())
         .await
         .expect_err("fails");
-    assert!(error.to_string().contains("projects listing failed"));
+    let cause = std::error::Error::source(&error).map(ToString::to_string);
+    assert_eq!(cause.as_deref(), Some("projects listing failed"));
     assert_eq!(sink.docs.len(), 3);
     assert!(sink.finished);
 }
