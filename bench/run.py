@@ -82,6 +82,8 @@ def case_name(size, sink, args):
         name += f"/{args.latency_ms}ms"
     if args.rate_limit_rpm:
         name += f"/{args.rate_limit_rpm}rpm"
+    if args.project_concurrency:
+        name += f"/p{args.project_concurrency}"
     return name
 
 
@@ -99,6 +101,8 @@ def run_case(bins, args, size, sink):
                "--projects", "*", "--json", "--no-progress"]
         if args.concurrency:
             cmd += ["--concurrency", str(args.concurrency)]
+        if args.project_concurrency:
+            cmd += ["--project-concurrency", str(args.project_concurrency)]
         if sink == "es":
             es, es_url = start([str(bins / "es-sim"), "--addr", "127.0.0.1:0"])
             cmd += ["--sink", "elasticsearch", "--es-url", es_url, "--index", "search-gitlab"]
@@ -130,6 +134,7 @@ def run_case(bins, args, size, sink):
             "latency_ms": args.latency_ms,
             "rate_limit_rpm": args.rate_limit_rpm,
             "concurrency": args.concurrency or DEFAULT_CONCURRENCY,
+            "project_concurrency": args.project_concurrency or None,
             "documents": docs,
             "documents_by_type": summary.get("documents_by_type", {}),
             "created": summary.get("created"),
@@ -216,6 +221,8 @@ def main():
     parser.add_argument("--latency-ms", type=int, default=0, help="gitlab-sim latency per request")
     parser.add_argument("--rate-limit-rpm", type=int, default=0, help="gitlab-sim rate limit")
     parser.add_argument("--concurrency", type=int, default=0, help="connector --concurrency (default its own)")
+    parser.add_argument("--project-concurrency", type=int, default=0,
+                        help="connector --project-concurrency (default its own)")
     parser.add_argument("--runs-dir", help="where to save (default bench/runs/<date>-<machine>)")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--no-build", action="store_true", help="use target/release as it is")

@@ -16,11 +16,14 @@ use crate::LocalIndexError;
 use crate::schema::Fields;
 use crate::store;
 
-/// Memory budget of the tantivy writer, split across its indexing threads. 50 MB keeps peak
-/// memory flat and modest next to the rest of the connector (DESIGN principle 2) while still
-/// leaving each of tantivy's threads above its 15 MB minimum on small machines; larger budgets
-/// only make segments bigger, which a sync of GitLab text does not need.
-pub const WRITER_MEMORY_BUDGET: usize = 50_000_000;
+/// Memory budget of the tantivy writer. One indexing thread with 24 MB keeps peak memory flat
+/// and well under the local-index target (80 MB, bench/README.md): a second thread doubled the
+/// arenas without making syncs faster, since GitLab JSON decoding already keeps the other core
+/// busy. Larger budgets only make segments bigger, which a sync of GitLab text does not need.
+pub const WRITER_MEMORY_BUDGET: usize = 24_000_000;
+
+/// Tantivy indexing threads (see [`WRITER_MEMORY_BUDGET`]).
+const WRITER_THREADS: usize = 1;
 
 /// Commands queued for the writer thread. Each holds at most one batch, so this bounds the
 /// memory of queued work to two batches while the thread indexes a third.
@@ -161,6 +164,6 @@ impl WriterState {
 
 fn take_writer(index: &Index, dir: &Path) -> Result<IndexWriter, LocalIndexError> {
     index
-        .writer(WRITER_MEMORY_BUDGET)
+        .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY_BUDGET)
         .map_err(|err| LocalIndexError::tantivy(dir, "take the writer lock", err))
 }

@@ -44,16 +44,26 @@ pub(crate) fn walk<'a>(data: &'a Value, keys: &[&str]) -> Option<&'a Value> {
         .filter(|value| !value.is_null())
 }
 
-/// Splits a raw connection object into nodes and paging state.
-pub(crate) fn split_connection(connection: &Value, errors: Vec<String>) -> Page {
-    let nodes = connection
-        .get("nodes")
-        .and_then(Value::as_array)
-        .map(|nodes| nodes.iter().filter(|n| !n.is_null()).cloned().collect())
-        .unwrap_or_default();
+/// Moves the value at `keys` out of `data`; `None` when a key is absent or `null`.
+pub(crate) fn take_at(mut data: Value, keys: &[&str]) -> Option<Value> {
+    let mut value = &mut data;
+    for key in keys {
+        value = value.get_mut(*key)?;
+    }
+    Some(value.take()).filter(|value| !value.is_null())
+}
+
+/// Splits a raw connection object into nodes and paging state, moving the nodes out (no
+/// copy: this runs for every listed item).
+pub(crate) fn split_connection(mut connection: Value, errors: Vec<String>) -> Page {
+    let nodes = match connection.get_mut("nodes").map(Value::take) {
+        Some(Value::Array(nodes)) => nodes.into_iter().filter(|n| !n.is_null()).collect(),
+        _ => Vec::new(),
+    };
     let page_info: PageInfo = connection
-        .get("pageInfo")
-        .and_then(|info| serde_json::from_value(info.clone()).ok())
+        .get_mut("pageInfo")
+        .map(Value::take)
+        .and_then(|info| serde_json::from_value(info).ok())
         .unwrap_or_default();
     Page {
         nodes,
@@ -168,15 +178,16 @@ where
                 what: label.to_owned(),
                 source,
             })?;
-        if let Some(connection) = response.data.as_ref().and_then(|data| walk(data, path)) {
-            return Ok(split_connection(connection, response.errors));
+        let errors = response.errors;
+        if let Some(connection) = response.data.and_then(|data| take_at(data, path)) {
+            return Ok(split_connection(connection, errors));
         }
-        if response.errors.is_empty() {
+        if errors.is_empty() {
             return Err(Error::Missing {
                 what: label.to_owned(),
             });
         }
-        if is_too_complex(&response.errors) && *first > 1 {
+        if is_too_complex(&errors) && *first > 1 {
             *first = (*first / 2).max(1);
             tracing::warn!(
                 op = label,
@@ -187,7 +198,7 @@ where
         }
         return Err(Error::Graphql {
             what: label.to_owned(),
-            messages: response.errors,
+            messages: errors,
         });
     }
 }
@@ -236,7 +247,7 @@ where
                 messages: response.errors,
             });
         };
-        let page = split_connection(&connection, response.errors);
+        let page = split_connection(connection, response.errors);
         result.nodes.extend(page.nodes);
         result.errors.extend(page.errors);
         after = page.next;
@@ -295,7 +306,7 @@ mod tests {
             "nodes": [{"iid": "1"}, null]
         }}});
         let connection = walk(&data, &["project", "workItems"]).expect("connection present");
-        let page = split_connection(connection, vec!["field x failed".into()]);
+        let page = split_connection(connection.clone(), vec!["field x failed".into()]);
         assert_eq!(page.nodes.len(), 1);
         assert_eq!(page.next.as_deref(), Some("abc"));
         assert_eq!(page.errors, ["field x failed"]);
