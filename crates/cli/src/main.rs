@@ -13,7 +13,6 @@ mod gitlab_settings;
 mod incremental;
 mod logging;
 mod progress;
-mod push_down;
 mod run_cmd;
 mod search_cmd;
 mod summary;

@@ -20,7 +20,6 @@ use crate::exit::ExitCode;
 use crate::gitlab_settings::{self, GitlabSettings};
 use crate::incremental;
 use crate::progress::ProgressLine;
-use crate::push_down;
 use crate::summary::{Requests, Summary};
 use crate::sync_file::{self, SyncFile};
 
@@ -149,7 +148,7 @@ impl SyncRun {
             .context("setting up the GitLab client")?;
         let mut settings = source_settings(&self.gitlab);
         settings.updated_after = self.updated_after.clone();
-        push_down::apply(&self.rules.advanced, &mut settings);
+        connector_service::push_down::apply(&self.rules.advanced, &mut settings);
         let source = GitlabSource::new(client.clone(), settings);
         if !self.rules.is_empty() {
             tracing::info!("sync rules loaded; excluded documents are not indexed");

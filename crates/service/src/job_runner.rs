@@ -15,7 +15,7 @@ use gitlab_source::GitlabSource;
 use serde_json::{Value, json};
 use sink_es::{ElasticsearchSink, SinkSettings};
 use sync_engine::{Outcome, SyncMode, SyncOptions, SyncProgress};
-use sync_rules::BasicRules;
+use sync_rules::SyncRules;
 use tokio_util::sync::CancellationToken;
 
 use crate::gitlab_config;
@@ -157,16 +157,13 @@ async fn sync(
             validation.describe_errors()
         ));
     }
-    let rules = match filtering.get("rules") {
-        Some(rules) if !rules.is_null() => {
-            BasicRules::from_json(rules).map_err(|e| e.to_string())?
-        }
-        _ => BasicRules::default(),
-    };
+    let rules = SyncRules::from_filtering(&filtering).map_err(|e| e.to_string())?;
     let mut sink = content_sink(state, job).map_err(|e| e.to_string())?;
     sink.ensure_index().await.map_err(|e| e.to_string())?;
     let client = GitlabClient::new(config.client.clone()).map_err(|e| e.to_string())?;
-    let events = GitlabSource::new(client, config.source_settings()).documents();
+    let mut source_settings = config.source_settings();
+    crate::push_down::apply(&rules.advanced, &mut source_settings);
+    let events = GitlabSource::new(client, source_settings).documents();
     let bulk = &state.settings.elasticsearch.bulk;
     let options = SyncOptions {
         mode: SyncMode::Full,

@@ -39,6 +39,7 @@ pub mod job_watch;
 pub mod jobs;
 pub mod names;
 pub mod preflight;
+pub mod push_down;
 pub mod schedule;
 pub mod schema;
 pub mod state;

@@ -150,7 +150,7 @@ pub fn gitlab_schema() -> Map<String, Value> {
 /// The `features` of the GitLab source (spec §2.4).
 pub fn gitlab_features() -> Value {
     json!({
-        "sync_rules": {"basic": {"enabled": true}, "advanced": {"enabled": false}},
+        "sync_rules": {"basic": {"enabled": true}, "advanced": {"enabled": true}},
         "document_level_security": {"enabled": false},
         "incremental_sync": {"enabled": false},
         "native_connector_api_keys": {"enabled": false},

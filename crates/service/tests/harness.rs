@@ -272,7 +272,11 @@ pub async fn connected(es: &EsClient, gitlab_url: &str) {
 
 /// `PUT _connector/{id}/_filtering {"rules": …}`: a new draft (state `edited`).
 pub async fn set_draft_rules(es: &EsClient, rules: Value) {
-    let body = json!({ "rules": rules });
+    set_draft(es, json!({ "rules": rules })).await;
+}
+
+/// `PUT _connector/{id}/_filtering` with a whole draft body (`rules`, `advanced_snippet`).
+pub async fn set_draft(es: &EsClient, body: Value) {
     call(
         es,
         Method::PUT,

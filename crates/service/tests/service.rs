@@ -253,7 +253,7 @@ async fn a_bad_gitlab_token_shows_the_connector_in_error_with_a_clear_message() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edited_sync_rules_are_validated_activated_and_applied_to_the_next_sync() {
     let (_es_state, es_url) = start_es().await;
-    let (_gl, gl_url) = start_gitlab().await;
+    let (gitlab, gl_url) = start_gitlab().await;
     let es = kibana(&es_url);
     let service = Service::start(settings(&es_url));
     connected(&es, &gl_url).await;
@@ -277,23 +277,40 @@ async fn edited_sync_rules_are_validated_activated_and_applied_to_the_next_sync(
         "DEFAULT"
     );
 
-    let no_merge_requests = serde_json::json!([
-        {"id": "no-mr", "policy": "exclude", "field": "type", "rule": "equals", "value": "Merge Request", "order": 0},
-        {"id": "DEFAULT", "policy": "include", "field": "_", "rule": "regex", "value": ".*", "order": 1},
-    ]);
-    set_draft_rules(&es, no_merge_requests).await;
+    // A basic rule drops releases after fetching; an advanced rule keeps merge requests from
+    // being fetched at all (pushed down into the GitLab queries).
+    let draft = serde_json::json!({
+        "rules": [
+            {"id": "no-release", "policy": "exclude", "field": "type", "rule": "equals", "value": "Release", "order": 0},
+            {"id": "DEFAULT", "policy": "include", "field": "_", "rule": "regex", "value": ".*", "order": 1},
+        ],
+        "advanced_snippet": {"value": [
+            {"projects": "**", "types": ["issues", "releases", "files", "epics"]}
+        ]},
+    });
+    set_draft(&es, draft).await;
     wait_for("an activated draft", Duration::from_secs(10), || async {
         let c = connector(&es).await;
-        (c["filtering"][0]["active"]["rules"][0]["id"] == "no-mr").then_some(())
+        (c["filtering"][0]["active"]["rules"][0]["id"] == "no-release").then_some(())
     })
     .await;
 
     let counts = gitlab_sim::expected_counts(gitlab_sim::Size::Small);
-    let expected = expected_total() - counts.get("Merge Request").copied().unwrap_or(0);
+    let excluded = |doc_type: &str| counts.get(doc_type).copied().unwrap_or(0);
+    let expected = expected_total() - excluded("Merge Request") - excluded("Release");
     let id = request_sync(&es).await;
     let job = wait_job_status(&es, &id, "completed", SYNC).await;
     assert_completed(&job, expected);
     assert_eq!(index_count(&es).await, expected);
+    let listed_merge_requests = gitlab
+        .request_log()
+        .counts
+        .keys()
+        .any(|kind| kind.contains("MergeRequest"));
+    assert!(
+        !listed_merge_requests,
+        "merge requests were fetched despite the advanced rule"
+    );
     service.stop().await.expect("clean stop");
 }
 
