@@ -9,14 +9,64 @@ use serde_json::Value;
 /// The token the simulator accepts in these tests.
 pub const TOKEN: &str = "test-token";
 
-/// A simulator running on its own runtime thread until dropped.
+/// A server running on its own runtime thread until dropped.
+struct ServerThread {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ServerThread {
+    /// Binds `127.0.0.1:0` on a fresh runtime thread and runs `serve(listener, shutdown)`.
+    fn spawn<F, Fut>(serve: F) -> (std::net::SocketAddr, ServerThread)
+    where
+        F: FnOnce(tokio::net::TcpListener, tokio::sync::oneshot::Receiver<()>) -> Fut
+            + Send
+            + 'static,
+        Fut: std::future::Future<Output = std::io::Result<()>>,
+    {
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                addr_tx
+                    .send(listener.local_addr().expect("addr"))
+                    .expect("send addr");
+                serve(listener, stop_rx).await.expect("serve");
+            });
+        });
+        let addr = addr_rx.recv().expect("server started");
+        (
+            addr,
+            ServerThread {
+                stop: Some(stop_tx),
+                thread: Some(thread),
+            },
+        )
+    }
+}
+
+impl Drop for ServerThread {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A GitLab simulator on an ephemeral loopback port until dropped.
 pub struct Sim {
     /// `http://127.0.0.1:PORT`.
     pub url: String,
     /// In-process handle: switches, fail rules, mutations, request log.
     pub state: SimState,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: ServerThread,
 }
 
 impl Sim {
@@ -27,42 +77,16 @@ impl Sim {
             ..SimConfig::new(size)
         };
         let state = SimState::new(config);
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let served = state.clone();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Runtime::new().expect("runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                addr_tx
-                    .send(listener.local_addr().expect("addr"))
-                    .expect("send addr");
-                gitlab_sim::serve(listener, served, async move {
-                    let _ = stop_rx.await;
-                })
-                .await
-                .expect("serve");
-            });
+        let (addr, server) = ServerThread::spawn(move |listener, stop| {
+            gitlab_sim::serve(listener, served, async move {
+                let _ = stop.await;
+            })
         });
-        let addr = addr_rx.recv().expect("simulator started");
         Sim {
             url: format!("http://{addr}"),
             state,
-            stop: Some(stop_tx),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+            _server: server,
         }
     }
 }
@@ -132,56 +156,29 @@ pub fn by_type(summary: &Value) -> std::collections::BTreeMap<String, u64> {
     serde_json::from_value(summary["documents_by_type"].clone()).expect("documents_by_type")
 }
 
-/// An Elasticsearch simulator on its own runtime thread until dropped.
+/// An Elasticsearch simulator on an ephemeral loopback port until dropped.
 pub struct Es {
     /// `http://127.0.0.1:PORT`.
     pub url: String,
     /// In-process handle: faults, request log, stored documents.
     pub state: es_sim::EsSimState,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: ServerThread,
 }
 
 impl Es {
     /// Starts an Elasticsearch simulator accepting any credentials.
     pub fn start() -> Es {
         let state = es_sim::EsSimState::default();
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let served = state.clone();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Runtime::new().expect("runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                addr_tx
-                    .send(listener.local_addr().expect("addr"))
-                    .expect("send addr");
-                es_sim::serve(listener, served, async move {
-                    let _ = stop_rx.await;
-                })
-                .await
-                .expect("serve");
-            });
+        let (addr, server) = ServerThread::spawn(move |listener, stop| {
+            es_sim::serve(listener, served, async move {
+                let _ = stop.await;
+            })
         });
-        let addr = addr_rx.recv().expect("es-sim started");
         Es {
             url: format!("http://{addr}"),
             state,
-            stop: Some(stop_tx),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Es {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+            _server: server,
         }
     }
 }
