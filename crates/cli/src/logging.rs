@@ -3,6 +3,7 @@
 use tracing_subscriber::EnvFilter;
 
 use crate::args::LogArgs;
+use crate::ecs::EcsFormat;
 
 /// The level when neither `--log-level` nor `RUST_LOG` says otherwise, for one-shot commands.
 pub const DEFAULT_LEVEL: &str = "warn";
@@ -11,12 +12,14 @@ pub const DEFAULT_LEVEL: &str = "warn";
 /// `fallback_level`.
 pub fn init(args: &LogArgs, fallback_level: &str) {
     let level = args.log_level.as_deref().unwrap_or(fallback_level);
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    // tantivy logs every segment save at info: keep it to warnings unless RUST_LOG says more.
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(format!("{level},tantivy=warn")));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     if args.log_json {
-        builder.json().flatten_event(true).init();
+        builder.event_format(EcsFormat).init();
     } else {
         builder.compact().init();
     }

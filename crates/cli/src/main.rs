@@ -7,6 +7,7 @@ mod args;
 mod check_cmd;
 #[cfg(feature = "demo")]
 mod demo_cmd;
+mod ecs;
 mod es_settings;
 mod exit;
 mod gitlab_settings;

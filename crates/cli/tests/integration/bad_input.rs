@@ -106,3 +106,39 @@ fn check_reports_each_problem_and_exits_non_zero() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stdout).contains("ghost/project"));
 }
+
+#[test]
+fn json_logs_are_ecs_lines_and_never_carry_the_token() {
+    let sim = Sim::start(Size::Small);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut command = connector();
+    command.args([
+        "--log-json",
+        "--log-level",
+        "debug",
+        "sync",
+        "--gitlab-url",
+        &sim.url,
+    ]);
+    command.args(["--token", "glpat-do-not-log-me", "--index-dir"]);
+    command.arg(dir.path());
+    let run = finish(command.output().expect("runs"));
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .collect();
+    assert!(!lines.is_empty(), "no JSON log lines: {}", run.stderr);
+    for line in lines {
+        let value: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
+        assert!(
+            value["@timestamp"].is_string() && value["log.level"].is_string(),
+            "{line}"
+        );
+    }
+    assert!(
+        !run.stderr.contains("glpat-do-not-log-me"),
+        "token leaked into logs"
+    );
+}

@@ -92,3 +92,31 @@ fn rate_limited_requests_wait_and_retry_the_same_request() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(by_type(&run.summary)["Project"], 1);
 }
+
+#[test]
+fn unexpected_nulls_and_unknown_enum_values_are_skipped_or_kept_without_failing_the_sync() {
+    let sim = Sim::start(Size::Small);
+    sim.state.set_switches(Switches {
+        drift: true,
+        ..Switches::default()
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = sync(&sim, dir.path(), &[]);
+    assert!(
+        matches!(run.code, 0 | 2),
+        "drift must not abort the sync: {}",
+        run.stderr
+    );
+    let documents = counter(&run.summary, "documents");
+    let expected: u64 = gitlab_sim::expected_counts(Size::Small).values().sum();
+    // Only the few drifted nodes may be missing, and each is reported as skipped.
+    let skipped = counter(&run.summary, "skipped_count");
+    assert!(
+        documents + skipped >= expected,
+        "{documents} documents + {skipped} skipped < {expected}"
+    );
+    assert!(
+        documents > expected * 9 / 10,
+        "too many documents lost to drift: {documents}"
+    );
+}
