@@ -109,14 +109,16 @@ fn unexpected_nulls_and_unknown_enum_values_are_skipped_or_kept_without_failing_
     );
     let documents = counter(&run.summary, "documents");
     let expected: u64 = gitlab_sim::expected_counts(Size::Small).values().sum();
-    // Only the few drifted nodes may be missing, and each is reported as skipped.
+    // The simulator drifts every 7th node; an unknown enum value is kept as text, while a node
+    // missing a required field (`webUrl`) is skipped and reported, never silently dropped.
     let skipped = counter(&run.summary, "skipped_count");
+    assert!(skipped > 0, "drifted nodes were not reported");
     assert!(
         documents + skipped >= expected,
         "{documents} documents + {skipped} skipped < {expected}"
     );
     assert!(
-        documents > expected * 9 / 10,
+        documents >= expected * 8 / 10,
         "too many documents lost to drift: {documents}"
     );
 }
