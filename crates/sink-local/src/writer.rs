@@ -113,7 +113,8 @@ impl WriterState {
     fn write(&mut self, batch: Vec<Document>) -> Result<WriteReport, LocalIndexError> {
         let mut report = WriteReport::default();
         for doc in batch {
-            if self.exists(&doc.id)? {
+            let exists = self.exists(&doc.id)?;
+            if exists {
                 report.updated += 1;
             } else {
                 report.created += 1;
@@ -121,7 +122,11 @@ impl WriterState {
             let (stored, bytes) = store::to_stored(&doc, &self.fields);
             let id_field = self.fields.id;
             let writer = self.writer()?;
-            writer.delete_term(Term::from_field_text(id_field, &doc.id));
+            // Tantivy keeps every queued delete (a term query) in memory until the commit:
+            // queue one only when there is something to replace, so a first sync stays flat.
+            if exists {
+                writer.delete_term(Term::from_field_text(id_field, &doc.id));
+            }
             writer
                 .add_document(stored)
                 .map_err(|err| LocalIndexError::tantivy(&self.dir, "add a document", err))?;
