@@ -7,13 +7,14 @@ use gitlab_client::ClientError;
 #[non_exhaustive]
 pub enum Error {
     /// A request failed for good (after the client's retries).
-    #[error("{what}: {source}")]
+    /// (The client error already names the request, so it is displayed alone; it is not
+    /// chained as a `source`, which would print it twice.)
+    #[error("{error}")]
     Client {
         /// The listing or object concerned (`ProjectIssues group/app`).
         what: String,
         /// The client error.
-        #[source]
-        source: ClientError,
+        error: ClientError,
     },
     /// GitLab answered with GraphQL errors and without usable data.
     #[error("{what}: GraphQL errors: {}", messages.join("; "))]

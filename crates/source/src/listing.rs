@@ -174,9 +174,9 @@ where
         let response = client
             .graphql(label, build(*first))
             .await
-            .map_err(|source| Error::Client {
+            .map_err(|error| Error::Client {
                 what: label.to_owned(),
-                source,
+                error,
             })?;
         let errors = response.errors;
         if let Some(connection) = response.data.and_then(|data| take_at(data, path)) {
@@ -234,9 +234,9 @@ where
         let response = client
             .graphql(label, build(Some(cursor)))
             .await
-            .map_err(|source| Error::Client {
+            .map_err(|error| Error::Client {
                 what: label.to_owned(),
-                source,
+                error,
             })?;
         let Some(connection) = response.data.as_ref().and_then(&locate) else {
             if response.errors.is_empty() {
