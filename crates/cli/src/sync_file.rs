@@ -125,6 +125,14 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_example_parses() {
+        let example = include_str!("../../../sync.yml.example");
+        let file: SyncFile = serde_saphyr::from_str(example).expect("sync.yml.example parses");
+        assert_eq!(file.sink, Some(SinkKind::Local));
+        assert_eq!(file.elasticsearch.index.as_deref(), Some("search-gitlab"));
+    }
+
+    #[test]
     fn full_file_parses() {
         let file: SyncFile = serde_saphyr::from_str(
             "gitlab:\n  url: https://gitlab.example.com\n  projects: [a/b, c/d]\n  concurrency: 4\nsink: local\nindex_dir: /tmp/x\n",
