@@ -3,7 +3,7 @@
 
 use connector_core::{DocType, Document, ObjectKind, ScopeKey};
 use gitlab_client::GitlabClient;
-use gitlab_client::graphql::common::{Discussion, Label, UserCore};
+use gitlab_client::graphql::common::Discussion;
 use gitlab_client::graphql::merge_request::MergeRequest;
 use gitlab_client::graphql::merge_request_follow_up as fu;
 use gitlab_client::graphql::project_merge_requests::{self, ProjectMergeRequestsVariables};
@@ -74,86 +74,42 @@ async fn complete(
     problems: &mut Problems,
 ) {
     let id = mr.id.inner().to_owned();
-    if let Some(conn) = &mut mr.assignees {
-        let cursor = conn.page_info.next_cursor().map(str::to_owned);
-        if let Some(more) = rest(
-            client,
-            what,
-            &id,
-            cursor,
-            fu::assignees::FIELD,
-            problems,
-            fu::assignees::build,
-        )
-        .await
-        {
-            extend_unique(
-                conn.nodes.get_or_insert_with(Vec::new),
-                more.into_iter().map(Some).collect(),
-                |u| u.as_ref().map(|u| u.username.clone()),
-            );
-        }
+    // Each overflowing list: fetch the remaining pages from its cursor, then append the
+    // entries not already present (keyed by username or label title).
+    macro_rules! complete_list {
+        ($field:ident, $followup:ident, $key:expr) => {
+            if let Some(conn) = &mut mr.$field {
+                let cursor = conn.page_info.next_cursor().map(str::to_owned);
+                let fetched = rest(
+                    client,
+                    what,
+                    &id,
+                    cursor,
+                    fu::$followup::FIELD,
+                    problems,
+                    fu::$followup::build,
+                )
+                .await;
+                if let Some(more) = fetched {
+                    extend_unique(
+                        conn.nodes.get_or_insert_with(Vec::new),
+                        more.into_iter().map(Some).collect(),
+                        $key,
+                    );
+                }
+            }
+        };
     }
-    if let Some(conn) = &mut mr.reviewers {
-        let cursor = conn.page_info.next_cursor().map(str::to_owned);
-        if let Some(more) = rest(
-            client,
-            what,
-            &id,
-            cursor,
-            fu::reviewers::FIELD,
-            problems,
-            fu::reviewers::build,
-        )
-        .await
-        {
-            extend_unique(
-                conn.nodes.get_or_insert_with(Vec::new),
-                more.into_iter().map(Some).collect(),
-                |u| u.as_ref().map(|u| u.username.clone()),
-            );
-        }
-    }
-    if let Some(conn) = &mut mr.approved_by {
-        let cursor = conn.page_info.next_cursor().map(str::to_owned);
-        if let Some(more) = rest::<UserCore, _>(
-            client,
-            what,
-            &id,
-            cursor,
-            fu::approved_by::FIELD,
-            problems,
-            fu::approved_by::build,
-        )
-        .await
-        {
-            extend_unique(
-                conn.nodes.get_or_insert_with(Vec::new),
-                more.into_iter().map(Some).collect(),
-                |u| u.as_ref().map(|u| u.username.clone()),
-            );
-        }
-    }
-    if let Some(conn) = &mut mr.labels {
-        let cursor = conn.page_info.next_cursor().map(str::to_owned);
-        if let Some(more) = rest::<Label, _>(
-            client,
-            what,
-            &id,
-            cursor,
-            fu::labels::FIELD,
-            problems,
-            fu::labels::build,
-        )
-        .await
-        {
-            extend_unique(
-                conn.nodes.get_or_insert_with(Vec::new),
-                more.into_iter().map(Some).collect(),
-                |l| l.as_ref().map(|l| l.title.clone()),
-            );
-        }
-    }
+    complete_list!(assignees, assignees, |u| u
+        .as_ref()
+        .map(|u| u.username.clone()));
+    complete_list!(reviewers, reviewers, |u| u
+        .as_ref()
+        .map(|u| u.username.clone()));
+    complete_list!(approved_by, approved_by, |u| u
+        .as_ref()
+        .map(|u| u.username.clone()));
+    complete_list!(labels, labels, |l| l.as_ref().map(|l| l.title.clone()));
     let conn = &mut mr.discussions;
     let cursor = conn.page_info.next_cursor().map(str::to_owned);
     let list = conn.nodes.get_or_insert_with(Vec::new);
