@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
+use crate::connection::{ConnectionAt, DataShape, RawConnection, WholeData};
 use crate::pacing::Pacer;
 use crate::response::{decode_graphql, decode_json, read_capped, status_error};
 use crate::retry::{RetryPolicy, StatusClass, classify_status};
@@ -123,9 +124,8 @@ impl GitlabClient {
     }
 
     /// Runs one GraphQL operation (retrying the same request on 429, 5xx, timeouts and
-    /// transient GraphQL errors) and returns the raw `data` with the `errors` messages; the
-    /// caller decodes `data` node by node. `label` names the request in stats, logs and errors
-    /// (for example `ProjectIssues group/app`).
+    /// transient GraphQL errors) and returns the raw `data` with the `errors` messages. `label`
+    /// names the request in stats, logs and errors (for example `ProjectIssues group/app`).
     pub async fn graphql<Q, V>(
         &self,
         label: &str,
@@ -133,6 +133,35 @@ impl GitlabClient {
     ) -> Result<GraphqlResponse<serde_json::Value>, ClientError>
     where
         V: Serialize,
+    {
+        self.graphql_as(label, operation, WholeData).await
+    }
+
+    /// Like [`GitlabClient::graphql`], but decodes only the connection at `path` inside `data`
+    /// (for example `["project", "workItems"]`), keeping its nodes as raw JSON for the caller to
+    /// decode one by one; `data` is `None` when any step of the path is absent or `null`. This is
+    /// the listing path: no `Value` tree of the page is built.
+    pub async fn graphql_connection<Q, V>(
+        &self,
+        label: &str,
+        operation: cynic::Operation<Q, V>,
+        path: &'static [&'static str],
+    ) -> Result<GraphqlResponse<RawConnection>, ClientError>
+    where
+        V: Serialize,
+    {
+        self.graphql_as(label, operation, ConnectionAt(path)).await
+    }
+
+    async fn graphql_as<Q, V, S>(
+        &self,
+        label: &str,
+        operation: cynic::Operation<Q, V>,
+        shape: S,
+    ) -> Result<GraphqlResponse<S::Output>, ClientError>
+    where
+        V: Serialize,
+        S: DataShape,
     {
         let body = Bytes::from(serde_json::to_vec(&operation).map_err(|source| {
             ClientError::Serialize {
@@ -153,7 +182,7 @@ impl GitlabClient {
                     .header(CONTENT_TYPE, "application/json")
                     .body(body.clone())
             },
-            |resp, attempt| decode_graphql(resp, label.to_owned(), attempt),
+            |resp, attempt| decode_graphql(resp, label.to_owned(), attempt, shape),
         )
         .await
     }

@@ -11,6 +11,7 @@
 //! Layers: below is reqwest; above is `gitlab-source`, which turns GitLab objects into documents.
 
 pub mod client;
+pub mod connection;
 pub mod error;
 pub mod graphql;
 pub mod pacing;
@@ -26,6 +27,7 @@ pub mod transport;
 mod tests;
 
 pub use client::{GitlabClient, GraphqlResponse, RestResponse};
+pub use connection::RawConnection;
 pub use error::ClientError;
 pub use rest::{CurrentUser, TokenInfo, TreeEntry};
 pub use settings::ClientSettings;

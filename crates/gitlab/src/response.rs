@@ -1,27 +1,62 @@
 //! Reading responses: error statuses, size-capped bodies, JSON and GraphQL decoding. Each
 //! result says whether the attempt may be retried ([`Failure`]).
 
+use std::borrow::Cow;
+use std::fmt;
+
 use bytes::{Bytes, BytesMut};
 use reqwest::{Response, StatusCode};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::ClientError;
 use crate::client::{Failure, GraphqlResponse, MAX_JSON_BODY_BYTES};
+use crate::connection::{DataShape, ShapeSeed};
 use crate::retry::is_transient_graphql_message;
 
 /// How much of an error body is kept in [`ClientError::Status`].
 const ERROR_BODY_PREVIEW_CHARS: usize = 200;
 
-#[derive(serde::Deserialize)]
-struct RawGraphql {
-    data: Option<serde_json::Value>,
-    #[serde(default)]
-    errors: Vec<RawGraphqlError>,
+/// A GraphQL response body: `data` decoded as `S` says, `errors` reduced to their messages,
+/// anything else skipped.
+struct GraphqlBody<S: DataShape> {
+    data: Option<S::Output>,
+    errors: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
 struct RawGraphqlError {
     message: String,
+}
+
+/// Reads a response body in one pass (see [`crate::connection`]).
+struct BodyVisitor<S>(S);
+
+impl<'de, S: DataShape> Visitor<'de> for BodyVisitor<S> {
+    type Value = GraphqlBody<S>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a GraphQL response object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut body = GraphqlBody {
+            data: None,
+            errors: Vec::new(),
+        };
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "data" => body.data = map.next_value_seed(ShapeSeed(self.0))?,
+                "errors" => {
+                    let errors: Option<Vec<RawGraphqlError>> = map.next_value()?;
+                    body.errors = errors.into_iter().flatten().map(|e| e.message).collect();
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(body)
+    }
 }
 
 /// The error for a non-success status (reads at most the first chunk of the body).
@@ -73,7 +108,7 @@ pub(crate) async fn read_capped(
     if let Some(len) = resp.content_length().filter(|len| *len > limit) {
         return Err(too_large(Some(len)));
     }
-    let mut buf = BytesMut::new();
+    let mut buf = BytesMut::with_capacity(resp.content_length().unwrap_or(0) as usize);
     loop {
         match resp.chunk().await {
             Ok(Some(chunk)) => {
@@ -96,28 +131,41 @@ pub(crate) async fn read_capped(
 
 /// Decodes JSON; malformed JSON (a proxy page, a cut body) is retried, a shape mismatch is not.
 pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8], op: &str) -> Result<T, Failure> {
-    serde_json::from_slice(bytes).map_err(|source| {
-        let transient = source.is_syntax() || source.is_eof();
-        let err = ClientError::Decode {
-            op: op.to_owned(),
-            source,
-        };
-        if transient {
-            Failure::Transient(err)
-        } else {
-            Failure::Final(err)
-        }
-    })
+    serde_json::from_slice(bytes).map_err(|source| decode_failure(source, op))
 }
 
-pub(crate) async fn decode_graphql(
+fn decode_failure(source: serde_json::Error, op: &str) -> Failure {
+    let transient = source.is_syntax() || source.is_eof();
+    let err = ClientError::Decode {
+        op: op.to_owned(),
+        source,
+    };
+    if transient {
+        Failure::Transient(err)
+    } else {
+        Failure::Final(err)
+    }
+}
+
+/// Decodes a GraphQL body in one pass, `data` as `shape` says.
+fn decode_body<S: DataShape>(bytes: &[u8], op: &str, shape: S) -> Result<GraphqlBody<S>, Failure> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    deserializer
+        .deserialize_map(BodyVisitor(shape))
+        .and_then(|body| deserializer.end().map(|()| body))
+        .map_err(|source| decode_failure(source, op))
+}
+
+/// Reads and decodes a GraphQL response; transient GraphQL errors (timeouts, "try again") are
+/// retried, other errors are returned with whatever `data` came along.
+pub(crate) async fn decode_graphql<S: DataShape>(
     resp: Response,
     op: String,
     attempt: u32,
-) -> Result<GraphqlResponse<serde_json::Value>, Failure> {
+    shape: S,
+) -> Result<GraphqlResponse<S::Output>, Failure> {
     let bytes = read_capped(resp, &op, MAX_JSON_BODY_BYTES, attempt).await?;
-    let raw: RawGraphql = decode_json(&bytes, &op)?;
-    let errors: Vec<String> = raw.errors.into_iter().map(|e| e.message).collect();
+    let GraphqlBody { data, errors } = decode_body(&bytes, &op, shape)?;
     if errors.iter().any(|m| is_transient_graphql_message(m)) {
         return Err(Failure::Transient(ClientError::Graphql {
             op,
@@ -128,8 +176,5 @@ pub(crate) async fn decode_graphql(
     if !errors.is_empty() {
         tracing::debug!(op, errors = ?errors, "graphql errors returned to the caller");
     }
-    Ok(GraphqlResponse {
-        data: raw.data.filter(|d| !d.is_null()),
-        errors,
-    })
+    Ok(GraphqlResponse { data, errors })
 }

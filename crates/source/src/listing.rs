@@ -1,11 +1,12 @@
 //! Cursor pagination over raw GraphQL answers: one request per page, page-size halving on
 //! complexity/timeout errors (DESIGN principle 9), partial data kept, nodes decoded one by one.
 
-use gitlab_client::GitlabClient;
 use gitlab_client::graphql::common::PageInfo;
+use gitlab_client::{GitlabClient, RawConnection};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::Error;
 
@@ -13,7 +14,7 @@ use crate::Error;
 #[derive(Debug, Default)]
 pub(crate) struct Page {
     /// The raw nodes (`null` entries dropped).
-    pub nodes: Vec<Value>,
+    pub nodes: Vec<Box<RawValue>>,
     /// Cursor of the next page, when there is one.
     pub next: Option<String>,
     /// GraphQL errors that came with the data: the page may be missing items.
@@ -44,20 +45,26 @@ pub(crate) fn walk<'a>(data: &'a Value, keys: &[&str]) -> Option<&'a Value> {
         .filter(|value| !value.is_null())
 }
 
-/// Moves the value at `keys` out of `data`; `None` when a key is absent or `null`.
-pub(crate) fn take_at(mut data: Value, keys: &[&str]) -> Option<Value> {
-    let mut value = &mut data;
-    for key in keys {
-        value = value.get_mut(*key)?;
+impl Page {
+    /// The page of a decoded connection, with the GraphQL errors that came with it.
+    fn of(connection: RawConnection, errors: Vec<String>) -> Page {
+        Page {
+            nodes: connection.nodes,
+            next: connection.page_info.next_cursor().map(str::to_owned),
+            errors,
+        }
     }
-    Some(value.take()).filter(|value| !value.is_null())
 }
 
-/// Splits a raw connection object into nodes and paging state, moving the nodes out (no
-/// copy: this runs for every listed item).
-pub(crate) fn split_connection(mut connection: Value, errors: Vec<String>) -> Page {
+/// Splits a connection object found in a `Value` (follow-up answers) into raw nodes and paging
+/// state.
+fn split_connection(mut connection: Value, errors: Vec<String>) -> Page {
     let nodes = match connection.get_mut("nodes").map(Value::take) {
-        Some(Value::Array(nodes)) => nodes.into_iter().filter(|n| !n.is_null()).collect(),
+        Some(Value::Array(nodes)) => nodes
+            .iter()
+            .filter(|node| !node.is_null())
+            .filter_map(|node| serde_json::value::to_raw_value(node).ok())
+            .collect(),
         _ => Vec::new(),
     };
     let page_info: PageInfo = connection
@@ -76,21 +83,25 @@ pub(crate) fn split_connection(mut connection: Value, errors: Vec<String>) -> Pa
 /// `(what, reason)` instead of failing the page (spec §10.5).
 pub(crate) fn decode_nodes<T: DeserializeOwned>(
     kind: &str,
-    nodes: Vec<Value>,
+    nodes: Vec<Box<RawValue>>,
 ) -> (Vec<T>, Vec<(String, String)>) {
     let mut decoded = Vec::with_capacity(nodes.len());
     let mut bad = Vec::new();
     for node in nodes {
-        let name = node_name(kind, &node);
-        match serde_json::from_value::<T>(node) {
+        match serde_json::from_str::<T>(node.get()) {
             Ok(item) => decoded.push(item),
-            Err(error) => bad.push((name, format!("malformed {kind} from GitLab: {error}"))),
+            Err(error) => bad.push((
+                node_name(kind, &node),
+                format!("malformed {kind} from GitLab: {error}"),
+            )),
         }
     }
     (decoded, bad)
 }
 
-fn node_name(kind: &str, node: &Value) -> String {
+/// Names a node that did not decode by its first identifying field.
+fn node_name(kind: &str, node: &RawValue) -> String {
+    let node: Value = serde_json::from_str(node.get()).unwrap_or_default();
     ["id", "iid", "fullPath", "tagName", "username", "title"]
         .iter()
         .find_map(|key| {
@@ -162,7 +173,7 @@ impl Pager {
 async fn fetch<Q, V, F>(
     client: &GitlabClient,
     label: &str,
-    path: &[&str],
+    path: &'static [&'static str],
     first: &mut i32,
     build: F,
 ) -> Result<Page, Error>
@@ -172,15 +183,15 @@ where
 {
     loop {
         let response = client
-            .graphql(label, build(*first))
+            .graphql_connection(label, build(*first), path)
             .await
             .map_err(|error| Error::Client {
                 what: label.to_owned(),
                 error,
             })?;
         let errors = response.errors;
-        if let Some(connection) = response.data.and_then(|data| take_at(data, path)) {
-            return Ok(split_connection(connection, errors));
+        if let Some(connection) = response.data {
+            return Ok(Page::of(connection, errors));
         }
         if errors.is_empty() {
             return Err(Error::Missing {
@@ -207,7 +218,7 @@ where
 /// connection inside `data` (returning a copy); when the parent is gone the follow-up ends with what it has.
 pub(crate) struct FollowUp {
     /// All nodes of the remaining pages, raw.
-    pub nodes: Vec<Value>,
+    pub nodes: Vec<Box<RawValue>>,
     /// GraphQL errors that came with data: some nodes may be missing.
     pub errors: Vec<String>,
 }
@@ -283,11 +294,14 @@ mod tests {
 
     #[test]
     fn a_malformed_node_is_reported_and_the_others_kept() {
-        let nodes = vec![
+        let nodes = [
             json!({"iid": "1", "n": 1}),
             json!({"iid": "2", "n": "oops"}),
             json!({"iid": "3", "n": 3}),
-        ];
+        ]
+        .iter()
+        .map(|node| serde_json::value::to_raw_value(node).expect("serializes"))
+        .collect();
         let (items, bad) = decode_nodes::<Item>("issue", nodes);
         assert_eq!(
             items.iter().map(|i| i.iid.as_str()).collect::<Vec<_>>(),
