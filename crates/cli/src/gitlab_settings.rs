@@ -12,9 +12,7 @@ use crate::sync_file::{GitlabSection, ProjectList};
 /// gitlab.com, the default GitLab.
 pub const DEFAULT_GITLAB_URL: &str = "https://gitlab.com";
 
-/// Projects synced in parallel by default: with 8 requests in flight this keeps every project's
-/// kinds busy without exceeding gitlab.com's authenticated API limits (2,000 requests/minute).
-pub const DEFAULT_PROJECT_CONCURRENCY: usize = 4;
+pub use gitlab_source::DEFAULT_PROJECT_CONCURRENCY;
 
 /// Validated GitLab settings.
 #[derive(Debug)]

@@ -31,7 +31,10 @@ fn main() -> std::process::ExitCode {
         return run_cmd::main(args, &cli.log).into();
     }
     logging::init(&cli.log, logging::DEFAULT_LEVEL);
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");

@@ -15,7 +15,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use reqwest::{RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
 use crate::connection::{ConnectionAt, DataShape, RawConnection, WholeData};
@@ -44,7 +44,7 @@ struct Inner {
     root: String,
     policy: RetryPolicy,
     pacer: Pacer,
-    semaphore: Semaphore,
+    semaphore: Arc<Semaphore>,
     stats: ClientStats,
 }
 
@@ -112,7 +112,7 @@ impl GitlabClient {
                     settings.pacing_low_watermark,
                     settings.rate_limit_max_wait,
                 ),
-                semaphore: Semaphore::new(settings.max_concurrent_requests),
+                semaphore: Arc::new(Semaphore::new(settings.max_concurrent_requests)),
                 stats: ClientStats::default(),
             }),
         })
@@ -182,7 +182,7 @@ impl GitlabClient {
                     .header(CONTENT_TYPE, "application/json")
                     .body(body.clone())
             },
-            |resp, attempt| decode_graphql(resp, label.to_owned(), attempt, shape),
+            |resp, attempt, slot| decode_graphql(resp, label.to_owned(), attempt, shape, slot),
         )
         .await
     }
@@ -201,7 +201,7 @@ impl GitlabClient {
             ApiKind::Rest,
             path,
             |http| http.get(&url).query(query),
-            |resp, attempt| {
+            |resp, attempt, slot| {
                 let op = label.clone();
                 async move {
                     let next_page = resp
@@ -210,6 +210,7 @@ impl GitlabClient {
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<u32>().ok());
                     let bytes = read_capped(resp, &op, MAX_JSON_BODY_BYTES, attempt).await?;
+                    drop(slot);
                     let body = decode_json(&bytes, &op)?;
                     Ok(RestResponse { body, next_page })
                 }
@@ -232,7 +233,7 @@ impl GitlabClient {
             ApiKind::Rest,
             path,
             |http| http.head(&url).query(query),
-            |resp, _| async move { Ok(resp.headers().clone()) },
+            |resp, _, _slot| async move { Ok(resp.headers().clone()) },
         )
         .await
     }
@@ -252,9 +253,12 @@ impl GitlabClient {
             ApiKind::Rest,
             path,
             |http| http.get(&url).query(query),
-            |resp, attempt| {
+            |resp, attempt, slot| {
                 let op = label.clone();
-                async move { read_capped(resp, &op, max_bytes, attempt).await }
+                async move {
+                    let _slot = slot;
+                    read_capped(resp, &op, max_bytes, attempt).await
+                }
             },
         )
         .await
@@ -265,7 +269,8 @@ impl GitlabClient {
     }
 
     /// Sends the request built by `make` until it succeeds, fails for good, or runs out of
-    /// attempts; `handle` reads a successful response (while the concurrency permit is held).
+    /// attempts; `handle` reads a successful response and gets the concurrency permit, to drop
+    /// as soon as the body is in (decoding is not a request, so it does not hold a slot).
     async fn execute<T, M, H, Fut>(
         &self,
         op: &str,
@@ -277,7 +282,7 @@ impl GitlabClient {
     ) -> Result<T, ClientError>
     where
         M: Fn(&reqwest::Client) -> RequestBuilder,
-        H: Fn(Response, u32) -> Fut,
+        H: Fn(Response, u32, OwnedSemaphorePermit) -> Fut,
         Fut: Future<Output = Result<T, Failure>>,
     {
         let inner = &self.inner;
@@ -288,8 +293,10 @@ impl GitlabClient {
             let span = tracing::debug_span!("request", op, attempt);
             let outcome = async {
                 inner.pacer.wait().await;
-                // The semaphore is never closed, so acquiring cannot fail.
-                let _permit = inner.semaphore.acquire().await.ok();
+                let permit = Arc::clone(&inner.semaphore)
+                    .acquire_owned()
+                    .await
+                    .expect("the request semaphore is never closed");
                 inner.stats.request(kind, stats_key);
                 tracing::debug!("sending");
                 match make(&inner.http).send().await {
@@ -310,7 +317,7 @@ impl GitlabClient {
                         let status = resp.status();
                         tracing::debug!(status = status.as_u16(), "response");
                         match classify_status(status) {
-                            StatusClass::Success => handle(resp, attempt).await,
+                            StatusClass::Success => handle(resp, attempt, permit).await,
                             StatusClass::RateLimited => {
                                 inner.stats.rate_limited();
                                 Err(Failure::RateLimited(

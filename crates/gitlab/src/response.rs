@@ -7,6 +7,7 @@ use std::fmt;
 use bytes::{Bytes, BytesMut};
 use reqwest::{Response, StatusCode};
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use tokio::sync::OwnedSemaphorePermit;
 
 use crate::ClientError;
 use crate::client::{Failure, GraphqlResponse, MAX_JSON_BODY_BYTES};
@@ -163,8 +164,10 @@ pub(crate) async fn decode_graphql<S: DataShape>(
     op: String,
     attempt: u32,
     shape: S,
+    slot: OwnedSemaphorePermit,
 ) -> Result<GraphqlResponse<S::Output>, Failure> {
     let bytes = read_capped(resp, &op, MAX_JSON_BODY_BYTES, attempt).await?;
+    drop(slot);
     let GraphqlBody { data, errors } = decode_body(&bytes, &op, shape)?;
     if errors.iter().any(|m| is_transient_graphql_message(m)) {
         return Err(Failure::Transient(ClientError::Graphql {

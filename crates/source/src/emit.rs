@@ -1,7 +1,9 @@
 //! [`Emitter`]: the sending half of the bounded channel behind the event stream.
 
 use connector_core::{Document, ScopeKey, SourceError, SourceEvent};
-use tokio::sync::mpsc;
+use std::sync::Arc;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use crate::Error;
 
@@ -9,6 +11,12 @@ use crate::Error;
 /// fetching down instead of piling documents up in memory (a page of 100 items plus the
 /// follow-ups of a few concurrent projects fits comfortably).
 pub const CHANNEL_CAPACITY: usize = 256;
+
+/// Listing pages held at once across the whole sync: being fetched, queued, or being turned
+/// into documents. Project concurrency sets how many listings advance side by side (the
+/// latency bound wants many); this budget keeps their pages from piling up in memory when the
+/// sink is the slower side.
+pub const PAGES_IN_MEMORY: usize = 12;
 
 /// The consumer dropped the stream; producers stop.
 #[derive(Debug, Clone, Copy)]
@@ -18,12 +26,25 @@ pub(crate) struct Closed;
 #[derive(Clone)]
 pub(crate) struct Emitter {
     tx: mpsc::Sender<Result<SourceEvent, SourceError>>,
+    pages: Arc<Semaphore>,
 }
 
 impl Emitter {
     /// Wraps the sending half of the channel.
     pub(crate) fn new(tx: mpsc::Sender<Result<SourceEvent, SourceError>>) -> Self {
-        Emitter { tx }
+        Emitter {
+            tx,
+            pages: Arc::new(Semaphore::new(PAGES_IN_MEMORY)),
+        }
+    }
+
+    /// Waits for room for one more listing page ([`PAGES_IN_MEMORY`]); the room is given back
+    /// when the permit is dropped, once the page's documents are sent.
+    pub(crate) async fn page_room(&self) -> OwnedSemaphorePermit {
+        Arc::clone(&self.pages)
+            .acquire_owned()
+            .await
+            .expect("the page budget is never closed")
     }
 
     async fn send(&self, event: Result<SourceEvent, SourceError>) -> Result<(), Closed> {
@@ -84,6 +105,12 @@ impl Problems {
     /// Records that data may be missing, and why.
     pub(crate) fn incomplete(&mut self, reason: impl Into<String>) {
         self.incomplete.push(reason.into());
+    }
+
+    /// Takes over the problems recorded elsewhere (by a concurrent follow-up).
+    pub(crate) fn absorb(&mut self, other: Problems) {
+        self.skipped.extend(other.skipped);
+        self.incomplete.extend(other.incomplete);
     }
 
     /// Records GraphQL errors that came along with data.

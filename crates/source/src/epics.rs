@@ -10,7 +10,7 @@ use gitlab_client::graphql::{Time, WORK_ITEMS_PAGE_SIZE};
 
 use crate::Error;
 use crate::emit::{Closed, Emitter, Problems};
-use crate::listing::{Pager, decode_nodes};
+use crate::listing::{Pager, ahead, decode_nodes};
 use crate::settings::SourceSettings;
 use crate::work_items::{Owner, WorkItemData};
 
@@ -49,7 +49,7 @@ pub(crate) async fn sync(
         group_path: group_path.to_owned(),
         kind: ObjectKind::Epics,
     };
-    let mut pager = Pager::new(
+    let pager = Pager::new(
         format!("GroupEpics {group_path}"),
         group_epics::CONNECTION_PATH,
         WORK_ITEMS_PAGE_SIZE,
@@ -67,33 +67,39 @@ pub(crate) async fn sync(
         path: group_path,
         id: group_id,
     };
-    while let Some(page) = pager.next(client, build).await {
-        let page = match page {
-            Ok(page) => page,
-            Err(error) if epics_unavailable(&error) => {
-                if !unavailable_logged.swap(true, Ordering::Relaxed) {
-                    tracing::info!(group = group_path, error = %error, "epics are not available on this GitLab tier; skipping epics");
+    let label = pager.label().to_owned();
+    let (mut pages, fetching) = ahead(client, out, pager, build);
+    let handle = async move {
+        while let Some((page, _room)) = pages.recv().await {
+            let page = match page {
+                Ok(page) => page,
+                Err(error) if epics_unavailable(&error) => {
+                    if !unavailable_logged.swap(true, Ordering::Relaxed) {
+                        tracing::info!(group = group_path, error = %error, "epics are not available on this GitLab tier; skipping epics");
+                    }
+                    return Ok(());
                 }
-                return Ok(());
-            }
-            Err(error) => return out.incomplete(scope, error.to_string()).await,
-        };
-        let mut problems = Problems::default();
-        problems.partial(pager.label(), &page.errors);
-        let (items, bad) = decode_nodes::<EpicWorkItem>("epic", page.nodes);
-        problems.skip(bad);
-        problems.emit(out, &scope).await?;
-        for item in items {
+                Err(error) => return out.incomplete(scope, error.to_string()).await,
+            };
             let mut problems = Problems::default();
-            let mut data = WorkItemData::from_epic(item);
-            data.complete(client, group_path, &mut problems).await;
-            if let Some(doc) = data.document(&owner) {
-                out.document(doc).await?;
-            }
+            problems.partial(&label, &page.errors);
+            let (items, bad) = decode_nodes::<EpicWorkItem>("epic", page.nodes);
+            problems.skip(bad);
             problems.emit(out, &scope).await?;
+            for item in items {
+                let mut problems = Problems::default();
+                let mut data = WorkItemData::from_epic(item);
+                data.complete(client, group_path, &mut problems).await;
+                if let Some(doc) = data.document(&owner) {
+                    out.document(doc).await?;
+                }
+                problems.emit(out, &scope).await?;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    };
+    let (result, ()) = futures::join!(handle, fetching);
+    result
 }
 
 #[cfg(test)]

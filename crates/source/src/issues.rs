@@ -7,7 +7,7 @@ use gitlab_client::graphql::work_item::WorkItem;
 use gitlab_client::graphql::{Time, WORK_ITEMS_PAGE_SIZE};
 
 use crate::emit::{Closed, Emitter, Problems};
-use crate::listing::{Pager, decode_nodes};
+use crate::listing::{Pager, ahead, decode_nodes};
 use crate::project::ProjectInfo;
 use crate::settings::SourceSettings;
 use crate::work_items::{Owner, WorkItemData};
@@ -23,7 +23,7 @@ pub(crate) async fn sync(
         project_id: project.id.clone(),
         kind: ObjectKind::Issues,
     };
-    let mut pager = Pager::new(
+    let pager = Pager::new(
         format!("ProjectIssues {}", project.full_path),
         project_issues::CONNECTION_PATH,
         WORK_ITEMS_PAGE_SIZE,
@@ -43,26 +43,32 @@ pub(crate) async fn sync(
         id: &project.id,
         path: &project.full_path,
     };
-    while let Some(page) = pager.next(client, build).await {
-        let page = match page {
-            Ok(page) => page,
-            Err(error) => return out.incomplete(scope, error.to_string()).await,
-        };
-        let mut problems = Problems::default();
-        problems.partial(pager.label(), &page.errors);
-        let (items, bad) = decode_nodes::<WorkItem>("issue", page.nodes);
-        problems.skip(bad);
-        problems.emit(out, &scope).await?;
-        for item in items {
+    let label = pager.label().to_owned();
+    let (mut pages, fetching) = ahead(client, out, pager, build);
+    let handle = async move {
+        while let Some((page, _room)) = pages.recv().await {
+            let page = match page {
+                Ok(page) => page,
+                Err(error) => return out.incomplete(scope, error.to_string()).await,
+            };
             let mut problems = Problems::default();
-            let mut data = WorkItemData::from_issue(item);
-            data.complete(client, &project.full_path, &mut problems)
-                .await;
-            if let Some(doc) = data.document(&owner) {
-                out.document(doc).await?;
-            }
+            problems.partial(&label, &page.errors);
+            let (items, bad) = decode_nodes::<WorkItem>("issue", page.nodes);
+            problems.skip(bad);
             problems.emit(out, &scope).await?;
+            for item in items {
+                let mut problems = Problems::default();
+                let mut data = WorkItemData::from_issue(item);
+                data.complete(client, &project.full_path, &mut problems)
+                    .await;
+                if let Some(doc) = data.document(&owner) {
+                    out.document(doc).await?;
+                }
+                problems.emit(out, &scope).await?;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    };
+    let (result, ()) = futures::join!(handle, fetching);
+    result
 }

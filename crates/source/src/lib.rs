@@ -66,7 +66,7 @@ use gitlab_client::GitlabClient;
 use tokio_stream::wrappers::ReceiverStream;
 
 pub use check::{CheckReport, check};
-pub use emit::CHANNEL_CAPACITY;
+pub use emit::{CHANNEL_CAPACITY, PAGES_IN_MEMORY};
 pub use error::Error;
 pub use settings::{
     DEFAULT_PROJECT_CONCURRENCY, IssuableState, IssueFilter, MergeRequestFilter, MergeRequestState,

@@ -7,8 +7,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 use crate::Error;
+use crate::emit::Emitter;
 
 /// One page of a connection, still raw.
 #[derive(Debug, Default)]
@@ -167,6 +169,42 @@ impl Pager {
         }
         Some(result)
     }
+}
+
+/// The pages of `pager`, fetched one ahead of their consumer: the returned future fetches page
+/// N+1 while the receiver's owner handles page N, so a listing's chain of requests is not
+/// lengthened by document building, follow-up requests or a busy sink (the latency bound in
+/// bench/README.md). At most two pages wait per listing (one queued, one being fetched), and
+/// every page holds room in the sync's page budget ([`Emitter::page_room`]) until its
+/// consumer drops it. Run the future alongside the consumer (`join!`); it stops after the last
+/// page, after an error, or as soon as the receiver is dropped.
+pub(crate) fn ahead<'a, Q, V, F>(
+    client: &'a GitlabClient,
+    out: &'a Emitter,
+    mut pager: Pager,
+    build: F,
+) -> (
+    mpsc::Receiver<(Result<Page, Error>, OwnedSemaphorePermit)>,
+    impl Future<Output = ()> + 'a,
+)
+where
+    Q: 'a,
+    V: Serialize + 'a,
+    F: Fn(i32, Option<String>) -> cynic::Operation<Q, V> + 'a,
+{
+    let (tx, rx) = mpsc::channel(1);
+    let fetch = async move {
+        loop {
+            let room = out.page_room().await;
+            let Some(page) = pager.next(client, &build).await else {
+                break;
+            };
+            if tx.send((page, room)).await.is_err() {
+                break;
+            }
+        }
+    };
+    (rx, fetch)
 }
 
 /// One request, repeated with half the page size while GitLab calls it too complex.

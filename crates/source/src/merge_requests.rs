@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::emit::{Closed, Emitter, Problems};
 use crate::ids::{join_body, merge_request_id};
-use crate::listing::{Pager, decode_nodes, extend_unique, follow_up, walk};
+use crate::listing::{Pager, ahead, decode_nodes, extend_unique, follow_up, walk};
 use crate::notes;
 use crate::project::ProjectInfo;
 use crate::settings::SourceSettings;
@@ -29,7 +29,7 @@ pub(crate) async fn sync(
         project_id: project.id.clone(),
         kind: ObjectKind::MergeRequests,
     };
-    let mut pager = Pager::new(
+    let pager = Pager::new(
         format!("ProjectMergeRequests {}", project.full_path),
         project_merge_requests::CONNECTION_PATH,
         PAGE_SIZE,
@@ -46,24 +46,30 @@ pub(crate) async fn sync(
             updated_after: settings.updated_after.clone().map(Time),
         })
     };
-    while let Some(page) = pager.next(client, build).await {
-        let page = match page {
-            Ok(page) => page,
-            Err(error) => return out.incomplete(scope, error.to_string()).await,
-        };
-        let mut problems = Problems::default();
-        problems.partial(pager.label(), &page.errors);
-        let (items, bad) = decode_nodes::<MergeRequest>("merge request", page.nodes);
-        problems.skip(bad);
-        problems.emit(out, &scope).await?;
-        for mut mr in items {
+    let label = pager.label().to_owned();
+    let (mut pages, fetching) = ahead(client, out, pager, build);
+    let handle = async move {
+        while let Some((page, _room)) = pages.recv().await {
+            let page = match page {
+                Ok(page) => page,
+                Err(error) => return out.incomplete(scope, error.to_string()).await,
+            };
             let mut problems = Problems::default();
-            complete(client, &project.full_path, &mut mr, &mut problems).await;
-            out.document(document(&mr, project)).await?;
+            problems.partial(&label, &page.errors);
+            let (items, bad) = decode_nodes::<MergeRequest>("merge request", page.nodes);
+            problems.skip(bad);
             problems.emit(out, &scope).await?;
+            for mut mr in items {
+                let mut problems = Problems::default();
+                complete(client, &project.full_path, &mut mr, &mut problems).await;
+                out.document(document(&mr, project)).await?;
+                problems.emit(out, &scope).await?;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    };
+    let (result, ()) = futures::join!(handle, fetching);
+    result
 }
 
 /// Fetches the rest of every nested list of `mr` that overflowed its first page.
@@ -74,63 +80,85 @@ async fn complete(
     problems: &mut Problems,
 ) {
     let id = mr.id.inner().to_owned();
+    let MergeRequest {
+        assignees,
+        reviewers,
+        approved_by,
+        labels,
+        discussions,
+        ..
+    } = mr;
     // Each overflowing list: fetch the remaining pages from its cursor, then append the
-    // entries not already present (keyed by username or label title).
+    // entries not already present (keyed by username or label title). The lists are
+    // independent, so their follow-ups run concurrently.
     macro_rules! complete_list {
-        ($field:ident, $followup:ident, $key:expr) => {
-            if let Some(conn) = &mut mr.$field {
-                let cursor = conn.page_info.next_cursor().map(str::to_owned);
-                let fetched = rest(
-                    client,
-                    what,
-                    &id,
-                    cursor,
-                    fu::$followup::FIELD,
-                    problems,
-                    fu::$followup::build,
-                )
-                .await;
-                if let Some(more) = fetched {
-                    extend_unique(
-                        conn.nodes.get_or_insert_with(Vec::new),
-                        more.into_iter().map(Some).collect(),
-                        $key,
-                    );
+        ($conn:ident, $followup:ident, $key:expr) => {
+            async {
+                let mut problems = Problems::default();
+                if let Some(conn) = $conn {
+                    let cursor = conn.page_info.next_cursor().map(str::to_owned);
+                    let fetched = rest(
+                        client,
+                        what,
+                        &id,
+                        cursor,
+                        fu::$followup::FIELD,
+                        &mut problems,
+                        fu::$followup::build,
+                    )
+                    .await;
+                    if let Some(more) = fetched {
+                        extend_unique(
+                            conn.nodes.get_or_insert_with(Vec::new),
+                            more.into_iter().map(Some).collect(),
+                            $key,
+                        );
+                    }
                 }
+                problems
             }
         };
     }
-    complete_list!(assignees, assignees, |u| u
-        .as_ref()
-        .map(|u| u.username.clone()));
-    complete_list!(reviewers, reviewers, |u| u
-        .as_ref()
-        .map(|u| u.username.clone()));
-    complete_list!(approved_by, approved_by, |u| u
-        .as_ref()
-        .map(|u| u.username.clone()));
-    complete_list!(labels, labels, |l| l.as_ref().map(|l| l.title.clone()));
-    let conn = &mut mr.discussions;
-    let cursor = conn.page_info.next_cursor().map(str::to_owned);
-    let list = conn.nodes.get_or_insert_with(Vec::new);
-    if let Some(more) = rest::<Discussion, _>(
-        client,
-        what,
-        &id,
-        cursor,
-        fu::discussions::FIELD,
-        problems,
-        fu::discussions::build,
-    )
-    .await
-    {
-        extend_unique(list, more.into_iter().map(Some).collect(), |d| {
-            d.as_ref().map(|d| d.id.clone())
-        });
+    let discussions = async {
+        let mut problems = Problems::default();
+        let cursor = discussions.page_info.next_cursor().map(str::to_owned);
+        let list = discussions.nodes.get_or_insert_with(Vec::new);
+        if let Some(more) = rest::<Discussion, _>(
+            client,
+            what,
+            &id,
+            cursor,
+            fu::discussions::FIELD,
+            &mut problems,
+            fu::discussions::build,
+        )
+        .await
+        {
+            extend_unique(list, more.into_iter().map(Some).collect(), |d| {
+                d.as_ref().map(|d| d.id.clone())
+            });
+        }
+        let mut complete: Vec<Discussion> = list.drain(..).flatten().collect();
+        notes::complete_notes(client, what, &mut complete, &mut problems).await;
+        *list = complete.into_iter().map(Some).collect();
+        problems
+    };
+    let found = futures::join!(
+        complete_list!(assignees, assignees, |u| u
+            .as_ref()
+            .map(|u| u.username.clone())),
+        complete_list!(reviewers, reviewers, |u| u
+            .as_ref()
+            .map(|u| u.username.clone())),
+        complete_list!(approved_by, approved_by, |u| u
+            .as_ref()
+            .map(|u| u.username.clone())),
+        complete_list!(labels, labels, |l| l.as_ref().map(|l| l.title.clone())),
+        discussions,
+    );
+    for more in <[Problems; 5]>::from(found) {
+        problems.absorb(more);
     }
-    let mut discussions: Vec<Discussion> = list.drain(..).flatten().collect();
-    notes::complete_notes(client, what, &mut discussions, problems).await;
-    *list = discussions.into_iter().map(Some).collect();
 }
 
 /// The remaining pages of one list, decoded leniently; `None` when nothing overflowed or the

@@ -13,10 +13,12 @@ pub use gitlab_client::graphql::work_item::IssuableState;
 /// download from dominating memory.
 pub const README_MAX_BYTES: u64 = 10 * 1024 * 1024;
 
-/// Projects synced at once. Each project runs its object kinds in parallel too, and every
-/// request still waits for the client's global concurrency bound, so 4 keeps GitLab's
-/// per-user limits comfortable while hiding most latency.
-pub const DEFAULT_PROJECT_CONCURRENCY: usize = 4;
+/// Projects synced at once. Every request still waits for the client's global concurrency
+/// bound (and pacing), and every listing page for the sync's page budget
+/// ([`crate::PAGES_IN_MEMORY`]), so more projects do not mean more load on GitLab or more
+/// memory: they keep the request slots busy while each listing walks its pages one after the
+/// other (with 4, the last projects of a sync ran their long issue listings nearly alone).
+pub const DEFAULT_PROJECT_CONCURRENCY: usize = 16;
 
 /// Which projects to sync.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -313,10 +315,10 @@ mod tests {
     }
 
     #[test]
-    fn defaults_sync_every_kind_four_projects_at_a_time() {
+    fn defaults_sync_every_kind_sixteen_projects_at_a_time() {
         let settings = SourceSettings::default();
         assert!(ObjectKind::ALL.iter().all(|kind| settings.syncs(*kind)));
-        assert_eq!(settings.project_concurrency, 4);
+        assert_eq!(settings.project_concurrency, 16);
         assert_eq!(settings.readme_max_bytes, 10 * 1024 * 1024);
     }
 }

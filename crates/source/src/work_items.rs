@@ -137,7 +137,9 @@ impl WorkItemData {
         self.discussions = Some((nodes(connection.and_then(|c| c.nodes)), next));
     }
 
-    /// Fetches the rest of every nested list that overflowed its first page.
+    /// Fetches the rest of every nested list that overflowed its first page. The lists are
+    /// independent, so their follow-ups run concurrently (a chain of follow-ups would lengthen
+    /// the listing's critical path).
     pub(crate) async fn complete(
         &mut self,
         client: &GitlabClient,
@@ -152,72 +154,104 @@ impl WorkItemData {
             what,
             id: &id,
         };
-        if let Some((list, next)) = &mut self.assignees
-            && let Some(more) = ctx
-                .rest::<UserCore, _>(
-                    next.take(),
-                    fu::assignees::WIDGET,
-                    fu::assignees::FIELD,
-                    problems,
-                    fu::assignees::build,
-                )
-                .await
-        {
-            extend_unique(list, more, |u| u.username.clone());
-        }
-        if let Some((list, next)) = &mut self.labels
-            && let Some(more) = ctx
-                .rest::<Label, _>(
-                    next.take(),
-                    fu::labels::WIDGET,
-                    fu::labels::FIELD,
-                    problems,
-                    fu::labels::build,
-                )
-                .await
-        {
-            extend_unique(list, more, |l| l.title.clone());
-        }
-        if let Some((list, next)) = &mut self.discussions {
-            if let Some(more) = ctx
-                .rest::<Discussion, _>(
-                    next.take(),
-                    fu::discussions::WIDGET,
-                    fu::discussions::FIELD,
-                    problems,
-                    fu::discussions::build,
-                )
-                .await
+        let WorkItemData {
+            assignees,
+            labels,
+            discussions,
+            hierarchy,
+            linked,
+            ..
+        } = self;
+        let assignees = async {
+            let mut problems = Problems::default();
+            if let Some((list, next)) = assignees
+                && let Some(more) = ctx
+                    .rest::<UserCore, _>(
+                        next.take(),
+                        fu::assignees::WIDGET,
+                        fu::assignees::FIELD,
+                        &mut problems,
+                        fu::assignees::build,
+                    )
+                    .await
             {
-                extend_unique(list, more, |d| d.id.clone());
+                extend_unique(list, more, |u| u.username.clone());
             }
-            notes::complete_notes(client, what, list, problems).await;
-        }
-        if let Some(hierarchy) = &mut self.hierarchy
-            && let Some(more) = ctx
-                .rest::<WorkItemRef, _>(
-                    hierarchy.next.take(),
-                    fu::children::WIDGET,
-                    fu::children::FIELD,
-                    problems,
-                    fu::children::build,
-                )
-                .await
-        {
-            extend_unique(&mut hierarchy.children, more, |c| c.id.clone());
-        }
-        if let Some((list, next)) = &mut self.linked
-            && let Some(more) = ctx
-                .rest::<LinkedWorkItemType, _>(
-                    next.take(),
-                    fu::linked_items::WIDGET,
-                    fu::linked_items::FIELD,
-                    problems,
-                    fu::linked_items::build,
-                )
-                .await
-        {
-            extend_unique(list, more, |l| l.link_id.clone());
+            problems
+        };
+        let labels = async {
+            let mut problems = Problems::default();
+            if let Some((list, next)) = labels
+                && let Some(more) = ctx
+                    .rest::<Label, _>(
+                        next.take(),
+                        fu::labels::WIDGET,
+                        fu::labels::FIELD,
+                        &mut problems,
+                        fu::labels::build,
+                    )
+                    .await
+            {
+                extend_unique(list, more, |l| l.title.clone());
+            }
+            problems
+        };
+        let discussions = async {
+            let mut problems = Problems::default();
+            if let Some((list, next)) = discussions {
+                if let Some(more) = ctx
+                    .rest::<Discussion, _>(
+                        next.take(),
+                        fu::discussions::WIDGET,
+                        fu::discussions::FIELD,
+                        &mut problems,
+                        fu::discussions::build,
+                    )
+                    .await
+                {
+                    extend_unique(list, more, |d| d.id.clone());
+                }
+                notes::complete_notes(client, what, list, &mut problems).await;
+            }
+            problems
+        };
+        let children = async {
+            let mut problems = Problems::default();
+            if let Some(hierarchy) = hierarchy
+                && let Some(more) = ctx
+                    .rest::<WorkItemRef, _>(
+                        hierarchy.next.take(),
+                        fu::children::WIDGET,
+                        fu::children::FIELD,
+                        &mut problems,
+                        fu::children::build,
+                    )
+                    .await
+            {
+                extend_unique(&mut hierarchy.children, more, |c| c.id.clone());
+            }
+            problems
+        };
+        let linked = async {
+            let mut problems = Problems::default();
+            if let Some((list, next)) = linked
+                && let Some(more) = ctx
+                    .rest::<LinkedWorkItemType, _>(
+                        next.take(),
+                        fu::linked_items::WIDGET,
+                        fu::linked_items::FIELD,
+                        &mut problems,
+                        fu::linked_items::build,
+                    )
+                    .await
+            {
+                extend_unique(list, more, |l| l.link_id.clone());
+            }
+            problems
+        };
+        let found = futures::join!(assignees, labels, discussions, children, linked);
+        for more in <[Problems; 5]>::from(found) {
+            problems.absorb(more);
         }
     }
 
