@@ -171,6 +171,9 @@ impl Pager {
     }
 }
 
+/// A fetched page (or the listing's error) with its room in the page budget.
+pub(crate) type HeldPage = (Result<Page, Error>, OwnedSemaphorePermit);
+
 /// The pages of `pager`, fetched one ahead of their consumer: the returned future fetches page
 /// N+1 while the receiver's owner handles page N, so a listing's chain of requests is not
 /// lengthened by document building, follow-up requests or a busy sink (the latency bound in
@@ -184,7 +187,7 @@ pub(crate) fn ahead<'a, Q, V, F>(
     mut pager: Pager,
     build: F,
 ) -> (
-    mpsc::Receiver<(Result<Page, Error>, OwnedSemaphorePermit)>,
+    mpsc::Receiver<HeldPage>,
     impl Future<Output = ()> + 'a,
 )
 where
