@@ -1,8 +1,11 @@
 //! The [`Document`]: one searchable record, shaped like the reference connector's output.
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
+use crate::fields::Fields;
 use crate::hash::fnv1a64;
 use crate::scope::ScopeKey;
 
@@ -38,7 +41,7 @@ pub struct Document {
     /// Searchable text joined from title, description and notes (or README content).
     pub body: String,
     /// The remaining reference fields.
-    pub fields: Map<String, Value>,
+    pub fields: Fields,
 }
 
 impl Document {
@@ -49,13 +52,13 @@ impl Document {
             doc_type: doc_type.into(),
             timestamp: None,
             body: String::new(),
-            fields: Map::new(),
+            fields: Fields::new(),
         }
     }
 
     /// Sets one field, returning the document (builder style).
-    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.fields.insert(key.to_owned(), value.into());
+    pub fn with(mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Value>) -> Self {
+        self.fields.insert(key, value.into());
         self
     }
 
@@ -63,7 +66,7 @@ impl Document {
     pub fn title(&self) -> &str {
         ["title", "name", "file_path", "tag_name"]
             .iter()
-            .find_map(|key| self.fields.get(*key).and_then(Value::as_str))
+            .find_map(|key| self.fields.get(key).and_then(Value::as_str))
             .unwrap_or(&self.id)
     }
 
@@ -74,7 +77,7 @@ impl Document {
 
     /// The listing this document belongs to, derived from its `type` and fields.
     pub fn scope(&self) -> Option<ScopeKey> {
-        ScopeKey::of_fields(&self.doc_type, &self.fields)
+        ScopeKey::of_fields(&self.doc_type, |key| self.fields.get(key))
     }
 
     /// The `_source` as a JSON object (for sinks that need a `Value`; `_bulk` serializes
@@ -101,8 +104,8 @@ impl Serialize for Document {
         map.serialize_entry("type", &self.doc_type)?;
         map.serialize_entry("_timestamp", &self.timestamp)?;
         map.serialize_entry("body", &self.body)?;
-        for (key, value) in &self.fields {
-            if !matches!(key.as_str(), "id" | "type" | "_timestamp" | "body") {
+        for (key, value) in self.fields.iter() {
+            if !matches!(key, "id" | "type" | "_timestamp" | "body") {
                 map.serialize_entry(key, value)?;
             }
         }

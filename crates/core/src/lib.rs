@@ -9,6 +9,7 @@
 //! The sync engine (`sync-engine`) joins the two; neither side knows the other.
 
 pub mod document;
+pub mod fields;
 pub mod filter;
 pub mod hash;
 pub mod scope;
@@ -17,6 +18,7 @@ pub mod sink;
 pub mod source;
 
 pub use document::{DocType, Document};
+pub use fields::Fields;
 pub use filter::DocumentFilter;
 pub use scope::{ObjectKind, ScopeKey};
 pub use secret::Secret;

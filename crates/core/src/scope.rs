@@ -76,8 +76,11 @@ pub enum ScopeKey {
 impl ScopeKey {
     /// Derives the scope of a stored document from its `type` and fields. Used both for new
     /// documents and for documents already in an index, so the two always agree.
-    pub fn of_fields(doc_type: &str, fields: &Map<String, Value>) -> Option<ScopeKey> {
-        let text = |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_owned);
+    pub fn of_fields<'a>(
+        doc_type: &str,
+        field: impl Fn(&str) -> Option<&'a Value>,
+    ) -> Option<ScopeKey> {
+        let text = |key: &str| field(key).and_then(Value::as_str).map(str::to_owned);
         let project =
             |kind| text("project_id").map(|project_id| ScopeKey::Project { project_id, kind });
         match doc_type {
@@ -98,7 +101,7 @@ impl ScopeKey {
     /// Derives the scope from a stored `_source` object (which carries `type`).
     pub fn of_source(source: &Map<String, Value>) -> Option<ScopeKey> {
         let doc_type = source.get("type").and_then(Value::as_str)?;
-        ScopeKey::of_fields(doc_type, source)
+        ScopeKey::of_fields(doc_type, |key| source.get(key))
     }
 }
 

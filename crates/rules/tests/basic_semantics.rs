@@ -9,7 +9,7 @@ fn rule(id: &str, order: i64, policy: &str, field: &str, kind: &str, value: &str
 }
 
 fn doc_with(field: &str, value: Value) -> Document {
-    Document::new("issue_1_1", "Issue").with(field, value)
+    Document::new("issue_1_1", "Issue").with(field.to_owned(), value)
 }
 
 /// Whether a single `include` rule matches (`accepts` of an exclude rule is the inverse).

@@ -186,10 +186,7 @@ pub(crate) fn ahead<'a, Q, V, F>(
     out: &'a Emitter,
     mut pager: Pager,
     build: F,
-) -> (
-    mpsc::Receiver<HeldPage>,
-    impl Future<Output = ()> + 'a,
-)
+) -> (mpsc::Receiver<HeldPage>, impl Future<Output = ()> + 'a)
 where
     Q: 'a,
     V: Serialize + 'a,

@@ -9,7 +9,7 @@ use gitlab_client::graphql::merge_request_follow_up as fu;
 use gitlab_client::graphql::project_merge_requests::{self, ProjectMergeRequestsVariables};
 use gitlab_client::graphql::{PAGE_SIZE, Time};
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::emit::{Closed, Emitter, Problems};
 use crate::ids::{join_body, merge_request_id};
@@ -62,7 +62,7 @@ pub(crate) async fn sync(
             for mut mr in items {
                 let mut problems = Problems::default();
                 complete(client, &project.full_path, &mut mr, &mut problems).await;
-                out.document(document(&mr, project)).await?;
+                out.document(document(mr, project)).await?;
                 problems.emit(out, &scope).await?;
             }
         }
@@ -196,20 +196,33 @@ async fn rest<T: DeserializeOwned, Q>(
     }
 }
 
-fn usernames<'a>(names: impl Iterator<Item = &'a str>) -> Value {
-    json!(names.collect::<Vec<_>>())
-}
-
 /// The merge request's document; `merged_by` comes from `mergeUser` (§10.6).
-pub(crate) fn document(mr: &MergeRequest, project: &ProjectInfo) -> Document {
+pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
     let discussions: Vec<Discussion> = mr
         .discussions
         .nodes
-        .iter()
+        .into_iter()
         .flatten()
         .flatten()
-        .cloned()
         .collect();
+    let body = join_body(
+        [Some(mr.title.as_str()), mr.description.as_deref()]
+            .into_iter()
+            .chain(notes::searchable_bodies(&discussions)),
+    );
+    let (author, author_name) = match mr.author {
+        Some(user) => (Value::String(user.username), Value::String(user.name)),
+        None => (Value::Null, Value::Null),
+    };
+    macro_rules! names {
+        ($connection:expr, $name:ident) => {
+            $connection
+                .into_iter()
+                .flat_map(|c| c.nodes.into_iter().flatten().flatten())
+                .map(|node| Value::String(node.$name))
+                .collect::<Vec<_>>()
+        };
+    }
     let mut doc = Document::new(
         merge_request_id(&project.id, &mr.iid),
         DocType::MERGE_REQUEST,
@@ -218,75 +231,38 @@ pub(crate) fn document(mr: &MergeRequest, project: &ProjectInfo) -> Document {
     .with("project_path", project.full_path.as_str())
     .with(
         "iid",
-        mr.iid
-            .parse::<i64>()
-            .map_or_else(|_| json!(mr.iid), |n| json!(n)),
+        match mr.iid.parse::<i64>() {
+            Ok(n) => Value::from(n),
+            Err(_) => Value::String(mr.iid),
+        },
     )
-    .with("title", mr.title.as_str())
-    .with("description", json!(mr.description))
+    .with("title", mr.title)
+    .with("description", mr.description)
     .with("state", mr.state.as_str())
-    .with("created_at", mr.created_at.as_str())
-    .with("updated_at", mr.updated_at.as_str())
-    .with("merged_at", json!(mr.merged_at))
-    .with("closed_at", json!(mr.closed_at))
-    .with("web_url", json!(mr.web_url))
-    .with("source_branch", mr.source_branch.as_str())
-    .with("target_branch", mr.target_branch.as_str())
-    .with("author", json!(mr.author.as_ref().map(|a| &a.username)))
-    .with("author_name", json!(mr.author.as_ref().map(|a| &a.name)))
-    .with(
-        "assignees",
-        usernames(
-            mr.assignees
-                .iter()
-                .flat_map(|c| c.nodes.iter().flatten().flatten())
-                .map(|u| u.username.as_str()),
-        ),
-    )
-    .with(
-        "reviewers",
-        usernames(
-            mr.reviewers
-                .iter()
-                .flat_map(|c| c.nodes.iter().flatten().flatten())
-                .map(|u| u.username.as_str()),
-        ),
-    )
-    .with(
-        "approved_by",
-        usernames(
-            mr.approved_by
-                .iter()
-                .flat_map(|c| c.nodes.iter().flatten().flatten())
-                .map(|u| u.username.as_str()),
-        ),
-    )
-    .with(
-        "merged_by",
-        json!(mr.merge_user.as_ref().map(|u| &u.username)),
-    )
-    .with(
-        "labels",
-        usernames(
-            mr.labels
-                .iter()
-                .flat_map(|c| c.nodes.iter().flatten().flatten())
-                .map(|l| l.title.as_str()),
-        ),
-    )
-    .with("notes", Value::Array(notes::flatten(&discussions)));
-    doc.timestamp = Some(mr.updated_at.clone());
-    doc.body = join_body(
-        [Some(mr.title.as_str()), mr.description.as_deref()]
-            .into_iter()
-            .chain(notes::searchable_bodies(&discussions)),
-    );
+    .with("created_at", mr.created_at)
+    .with("updated_at", mr.updated_at.clone())
+    .with("merged_at", mr.merged_at)
+    .with("closed_at", mr.closed_at)
+    .with("web_url", mr.web_url)
+    .with("source_branch", mr.source_branch)
+    .with("target_branch", mr.target_branch)
+    .with("author", author)
+    .with("author_name", author_name)
+    .with("assignees", names!(mr.assignees, username))
+    .with("reviewers", names!(mr.reviewers, username))
+    .with("approved_by", names!(mr.approved_by, username))
+    .with("merged_by", mr.merge_user.map(|u| u.username))
+    .with("labels", names!(mr.labels, title))
+    .with("notes", notes::into_objects(discussions));
+    doc.timestamp = Some(mr.updated_at);
+    doc.body = body;
     doc
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn project() -> ProjectInfo {
         ProjectInfo {
@@ -304,7 +280,7 @@ mod tests {
         let mr: MergeRequest =
             serde_json::from_str(include_str!("../tests/data/merge_request.json"))
                 .expect("sample decodes");
-        let doc = document(&mr, &project());
+        let doc = document(mr, &project());
         assert_eq!(doc.id, "mr_123_1");
         assert_eq!(doc.doc_type, "Merge Request");
         assert_eq!(doc.timestamp.as_deref(), Some("2024-01-04T00:00:00Z"));

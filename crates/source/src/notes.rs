@@ -14,23 +14,22 @@ pub(crate) fn notes_of(discussion: &Discussion) -> impl Iterator<Item = &Note> {
 }
 
 /// One note as the reference stores it: `id body created_at updated_at system author
-/// author_name` and, for diff notes, `position`. A deleted author gives `null`s.
-pub(crate) fn note_object(note: &Note) -> Value {
+/// author_name` and, for diff notes, `position`. A deleted author gives `null`s. The note's
+/// strings move into the object (no copies).
+pub(crate) fn note_object(note: Note) -> Value {
+    let (author, author_name) = match note.author {
+        Some(user) => (Value::String(user.username), Value::String(user.name)),
+        None => (Value::Null, Value::Null),
+    };
     let mut object = Map::new();
-    object.insert("id".into(), json!(note.id));
-    object.insert("body".into(), json!(note.body));
-    object.insert("created_at".into(), json!(note.created_at));
-    object.insert("updated_at".into(), json!(note.updated_at));
-    object.insert("system".into(), json!(note.system));
-    object.insert(
-        "author".into(),
-        json!(note.author.as_ref().map(|a| &a.username)),
-    );
-    object.insert(
-        "author_name".into(),
-        json!(note.author.as_ref().map(|a| &a.name)),
-    );
-    if let Some(position) = &note.position {
+    object.insert("id".into(), Value::String(note.id));
+    object.insert("body".into(), Value::String(note.body));
+    object.insert("created_at".into(), Value::String(note.created_at));
+    object.insert("updated_at".into(), Value::String(note.updated_at));
+    object.insert("system".into(), Value::Bool(note.system));
+    object.insert("author".into(), author);
+    object.insert("author_name".into(), author_name);
+    if let Some(position) = note.position {
         object.insert(
             "position".into(),
             json!({
@@ -46,10 +45,10 @@ pub(crate) fn note_object(note: &Note) -> Value {
 }
 
 /// Every note of every discussion, discussions in API order, notes in order within each.
-pub(crate) fn flatten(discussions: &[Discussion]) -> Vec<Value> {
+pub(crate) fn into_objects(discussions: impl IntoIterator<Item = Discussion>) -> Vec<Value> {
     discussions
-        .iter()
-        .flat_map(notes_of)
+        .into_iter()
+        .flat_map(|discussion| discussion.notes.nodes.into_iter().flatten().flatten())
         .map(note_object)
         .collect()
 }
@@ -127,7 +126,7 @@ mod tests {
 
     #[test]
     fn notes_flatten_in_order_with_the_reference_shape() {
-        let notes = flatten(&discussions());
+        let notes = into_objects(discussions());
         assert_eq!(notes.len(), 3);
         assert_eq!(
             notes[0],

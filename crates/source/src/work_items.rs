@@ -255,99 +255,90 @@ impl WorkItemData {
         }
     }
 
-    /// The work item's document.
-    pub(crate) fn document(&self, owner: &Owner<'_>) -> Option<Document> {
-        let head = self.head.as_ref()?;
-        let type_name = head.work_item_type.name.as_str();
+    /// The work item's document. Consumes the item: its strings move into the document.
+    pub(crate) fn document(self, owner: &Owner<'_>) -> Option<Document> {
+        let head = self.head?;
+        let discussions = self.discussions.map(|(d, _)| d).unwrap_or_default();
+        let body = join_body(
+            [Some(head.title.as_str()), self.description.as_deref()]
+                .into_iter()
+                .chain(notes::searchable_bodies(&discussions)),
+        );
         let owner_key = match owner {
             Owner::Project { id, .. } => (*id).to_owned(),
             Owner::Group { path, .. } => group_key(path),
         };
-        let discussions = self
-            .discussions
-            .as_ref()
-            .map(|(d, _)| d.as_slice())
-            .unwrap_or_default();
-        let mut doc = Document::new(work_item_id(type_name, &owner_key, &head.iid), type_name)
-            .with(
-                "iid",
-                head.iid
-                    .parse::<i64>()
-                    .map_or_else(|_| json!(head.iid), |n| json!(n)),
-            )
-            .with("title", head.title.as_str())
-            .with("description", json!(self.description))
+        let type_name = head.work_item_type.name;
+        let (author, author_name) = match head.author {
+            Some(user) => (Value::String(user.username), Value::String(user.name)),
+            None => (Value::Null, Value::Null),
+        };
+        let mut doc = Document::new(work_item_id(&type_name, &owner_key, &head.iid), type_name)
+            .with("iid", number_or_text(head.iid))
+            .with("title", head.title)
+            .with("description", self.description)
             .with("state", head.state.as_str())
-            .with("created_at", head.created_at.as_str())
-            .with("updated_at", head.updated_at.as_str())
-            .with("closed_at", json!(head.closed_at))
-            .with("web_url", json!(head.web_url))
-            .with("author", json!(head.author.as_ref().map(|a| &a.username)))
-            .with("author_name", json!(head.author.as_ref().map(|a| &a.name)))
+            .with("created_at", head.created_at)
+            .with("updated_at", head.updated_at.clone())
+            .with("closed_at", head.closed_at)
+            .with("web_url", head.web_url)
+            .with("author", author)
+            .with("author_name", author_name)
             .with(
                 "assignees",
-                json!(
-                    self.assignees
-                        .iter()
-                        .flat_map(|(u, _)| u)
-                        .map(|u| &u.username)
-                        .collect::<Vec<_>>()
-                ),
+                self.assignees
+                    .into_iter()
+                    .flat_map(|(users, _)| users)
+                    .map(|user| Value::String(user.username))
+                    .collect::<Vec<_>>(),
             )
             .with(
                 "labels",
-                json!(
-                    self.labels
-                        .iter()
-                        .flat_map(|(l, _)| l)
-                        .map(|l| &l.title)
-                        .collect::<Vec<_>>()
-                ),
+                self.labels
+                    .into_iter()
+                    .flat_map(|(labels, _)| labels)
+                    .map(|label| Value::String(label.title))
+                    .collect::<Vec<_>>(),
             )
-            .with("notes", Value::Array(notes::flatten(discussions)));
+            .with("notes", notes::into_objects(discussions));
         match owner {
             Owner::Project { id, path } => {
                 doc = doc.with("project_id", *id).with("project_path", *path);
             }
             Owner::Group { path, id } => {
                 doc = doc
-                    .with("group_id", owner_key.as_str())
+                    .with("group_id", owner_key)
                     .with("group_path", *path)
                     .with("group_numeric_id", json!(id));
             }
         }
-        if let Some(hierarchy) = &self.hierarchy {
-            if let Some(parent) = &hierarchy.parent {
-                doc = doc.with(
-                    "parent_epic_iid",
-                    parent
-                        .iid
-                        .parse::<i64>()
-                        .map_or_else(|_| json!(parent.iid), |n| json!(n)),
-                );
-                doc = doc.with("parent_epic_title", parent.title.as_str());
+        if let Some(hierarchy) = self.hierarchy {
+            if let Some(parent) = hierarchy.parent {
+                doc = doc
+                    .with("parent_epic_iid", number_or_text(parent.iid))
+                    .with("parent_epic_title", parent.title);
             }
             doc = doc.with("children_count", hierarchy.children.len()).with(
                 "children",
-                json!(
-                    hierarchy
-                        .children
-                        .iter()
-                        .map(|c| json!({"id": c.id, "iid": c.iid, "title": c.title}))
-                        .collect::<Vec<_>>()
-                ),
+                hierarchy
+                    .children
+                    .into_iter()
+                    .map(|c| json!({"id": c.id, "iid": c.iid, "title": c.title}))
+                    .collect::<Vec<_>>(),
             );
         }
-        if let Some((linked, _)) = &self.linked {
+        if let Some((linked, _)) = self.linked {
             let items: Vec<Value> = linked
-                .iter()
+                .into_iter()
                 .map(|l| {
+                    let (id, iid, title) = match l.work_item {
+                        Some(w) => (Some(w.id), Some(w.iid), Some(w.title)),
+                        None => (None, None, None),
+                    };
                     json!({
                         "link_id": l.link_id, "link_type": l.link_type,
                         "link_created_at": l.link_created_at, "link_updated_at": l.link_updated_at,
-                        "work_item_id": l.work_item.as_ref().map(|w| &w.id),
-                        "work_item_iid": l.work_item.as_ref().map(|w| &w.iid),
-                        "work_item_title": l.work_item.as_ref().map(|w| &w.title),
+                        "work_item_id": id, "work_item_iid": iid, "work_item_title": title,
                     })
                 })
                 .collect();
@@ -355,13 +346,17 @@ impl WorkItemData {
                 .with("linked_items_count", items.len())
                 .with("linked_items", items);
         }
-        doc.timestamp = Some(head.updated_at.clone());
-        doc.body = join_body(
-            [Some(head.title.as_str()), self.description.as_deref()]
-                .into_iter()
-                .chain(notes::searchable_bodies(discussions)),
-        );
+        doc.timestamp = Some(head.updated_at);
+        doc.body = body;
         Some(doc)
+    }
+}
+
+/// GitLab's iids are strings; the reference stores them as numbers when they are numeric.
+fn number_or_text(iid: String) -> Value {
+    match iid.parse::<i64>() {
+        Ok(n) => Value::from(n),
+        Err(_) => Value::String(iid),
     }
 }
 
