@@ -6,13 +6,16 @@ use connector_core::{Document, ExistingDoc, Sink, SinkError, WriteReport};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::LocalIndexError;
-use crate::writer::{COMMAND_QUEUE, Command, WriterState};
+use crate::writer::{COMMAND_QUEUE, Command, CommitEvery, WriterState};
 
 /// A local index opened for writing. Holds the index's writer lock until dropped (or until
 /// [`Sink::finish`], after which the next change takes it again).
 ///
-/// Dropping it without `finish` discards uncommitted work; the index stays as of the last
-/// commit.
+/// The writer commits on its own every [`COMMIT_EVERY_DOCS`](crate::COMMIT_EVERY_DOCS) changes
+/// or [`COMMIT_EVERY_BYTES`](crate::COMMIT_EVERY_BYTES) of `_source`, which keeps its memory
+/// flat. Dropping it without `finish` discards what came after the last commit; as with
+/// Elasticsearch, an interrupted sync leaves what it wrote up to then, and the next full sync
+/// completes the index and deletes what is stale.
 #[derive(Debug)]
 pub struct LocalIndex {
     dir: PathBuf,
@@ -28,7 +31,7 @@ impl LocalIndex {
     /// index, [`LocalIndexError::NotAnIndex`] for a non-empty directory that is not ours, and
     /// [`LocalIndexError::UnsupportedVersion`] for another format version.
     pub fn open_or_create(dir: &Path) -> Result<LocalIndex, LocalIndexError> {
-        let state = WriterState::open(dir)?;
+        let state = WriterState::open(dir, CommitEvery::default())?;
         let (commands, receiver) = mpsc::channel(COMMAND_QUEUE);
         std::thread::Builder::new()
             .name("local-index-writer".to_owned())
@@ -63,7 +66,8 @@ impl LocalIndex {
 }
 
 impl Sink for LocalIndex {
-    /// Every committed document (writes not yet finished are not listed).
+    /// Every committed document: changes since the last commit (the writer's own, or `finish`)
+    /// are not listed.
     async fn existing(&mut self) -> Result<Vec<ExistingDoc>, SinkError> {
         Ok(self.call(Command::Existing).await?)
     }

@@ -4,6 +4,9 @@
 //! * [`LocalIndex`] opens (or creates) an index directory and implements
 //!   [`connector_core::Sink`]: upsert by `_id`, list, delete, commit on `finish`. Tantivy's
 //!   writer runs on a dedicated thread fed by a bounded channel, so async callers never block.
+//!   It also commits on its own every [`COMMIT_EVERY_DOCS`] changes (or [`COMMIT_EVERY_BYTES`]
+//!   of `_source`), so its memory stays flat however many documents a sync writes; `finish`
+//!   makes everything searchable.
 //! * [`search`], [`count_by_type`] and [`get`] read an index without taking its writer lock;
 //!   [`format_hits`] renders hits for a terminal, and [`Hit`] serializes for `--json`.
 //!
@@ -46,9 +49,12 @@
 //! # Ok(()) }
 //! ```
 
+mod committed_ids;
 mod error;
 mod format;
+mod in_flight;
 mod index;
+mod merge_policy;
 mod output;
 mod schema;
 mod scope_text;
@@ -61,4 +67,4 @@ pub use format::{FORMAT_VERSION, MARKER_FILE};
 pub use index::LocalIndex;
 pub use output::format_hits;
 pub use search::{Hit, SearchOptions, count_by_type, get, search};
-pub use writer::WRITER_MEMORY_BUDGET;
+pub use writer::{COMMIT_EVERY_BYTES, COMMIT_EVERY_DOCS, WRITER_MEMORY_BUDGET};
