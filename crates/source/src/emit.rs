@@ -16,7 +16,7 @@ pub const CHANNEL_CAPACITY: usize = 256;
 /// into documents. Project concurrency sets how many listings advance side by side (the
 /// latency bound wants many); this budget keeps their pages from piling up in memory when the
 /// sink is the slower side.
-pub const PAGES_IN_MEMORY: usize = 12;
+pub const PAGES_IN_MEMORY: usize = 8;
 
 /// The consumer dropped the stream; producers stop.
 #[derive(Debug, Clone, Copy)]

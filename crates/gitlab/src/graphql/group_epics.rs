@@ -3,6 +3,7 @@
 use cynic::QueryBuilder;
 
 use super::common::PageInfo;
+use super::query_text::QueryText;
 use super::schema;
 use super::work_item::{EpicWorkItem, IssuableState};
 
@@ -53,5 +54,6 @@ pub const CONNECTION_PATH: &[&str] = &["group", "workItems"];
 
 /// Builds the operation for one page.
 pub fn build(variables: GroupEpicsVariables) -> cynic::Operation<GroupEpics, GroupEpicsVariables> {
-    GroupEpics::build(variables)
+    static QUERY: QueryText = QueryText::new();
+    QUERY.operation(variables, GroupEpics::build)
 }

@@ -23,6 +23,7 @@ pub mod project_issues;
 pub mod project_merge_requests;
 pub mod project_releases;
 pub mod projects_by_path;
+mod query_text;
 pub mod work_item;
 pub mod work_item_follow_up;
 
@@ -92,6 +93,7 @@ pub struct NoteId(pub String);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cynic::QueryBuilder;
 
     #[test]
     fn issue_listing_asks_only_for_known_widgets_with_a_variable_page_size() {
@@ -114,6 +116,34 @@ mod tests {
         );
         assert!(query.contains("$updatedAfter: Time"), "{query}");
         assert!(query.contains("__typename"), "{query}");
+    }
+
+    #[test]
+    fn a_kept_query_text_serves_later_builds_with_their_own_variables() {
+        let build = |after: Option<&str>| merge_request_page(after.map(str::to_owned));
+        let (first, second) = (build(None), build(Some("cursor-2")));
+        assert_eq!(first.query, second.query);
+        assert_eq!(first.operation_name, second.operation_name);
+        assert_eq!(second.variables.after.as_deref(), Some("cursor-2"));
+        assert_eq!(first.variables.after, None);
+        let fresh = project_merge_requests::ProjectMergeRequests::build(second.variables.clone());
+        assert_eq!(fresh.query, second.query, "same text as cynic builds");
+    }
+
+    fn merge_request_page(
+        after: Option<String>,
+    ) -> cynic::Operation<
+        project_merge_requests::ProjectMergeRequests,
+        project_merge_requests::ProjectMergeRequestsVariables,
+    > {
+        project_merge_requests::build(project_merge_requests::ProjectMergeRequestsVariables {
+            full_path: cynic::Id::new("acme/app"),
+            first: PAGE_SIZE,
+            after,
+            state: None,
+            label_name: None,
+            updated_after: None,
+        })
     }
 
     #[test]

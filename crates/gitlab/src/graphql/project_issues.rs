@@ -3,6 +3,7 @@
 use cynic::QueryBuilder;
 
 use super::common::PageInfo;
+use super::query_text::QueryText;
 use super::schema;
 use super::work_item::{IssuableState, WorkItem};
 
@@ -57,5 +58,6 @@ pub const CONNECTION_PATH: &[&str] = &["project", "workItems"];
 pub fn build(
     variables: ProjectIssuesVariables,
 ) -> cynic::Operation<ProjectIssues, ProjectIssuesVariables> {
-    ProjectIssues::build(variables)
+    static QUERY: QueryText = QueryText::new();
+    QUERY.operation(variables, ProjectIssues::build)
 }

@@ -4,6 +4,7 @@ use cynic::QueryBuilder;
 
 use super::common::PageInfo;
 use super::merge_request::{MergeRequest, MergeRequestState};
+use super::query_text::QueryText;
 use super::schema;
 
 /// Variables of [`ProjectMergeRequests`].
@@ -57,5 +58,6 @@ pub const CONNECTION_PATH: &[&str] = &["project", "mergeRequests"];
 pub fn build(
     variables: ProjectMergeRequestsVariables,
 ) -> cynic::Operation<ProjectMergeRequests, ProjectMergeRequestsVariables> {
-    ProjectMergeRequests::build(variables)
+    static QUERY: QueryText = QueryText::new();
+    QUERY.operation(variables, ProjectMergeRequests::build)
 }
