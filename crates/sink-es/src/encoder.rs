@@ -43,7 +43,8 @@ pub struct EncodedOp {
     pub id: String,
     /// Index or delete.
     pub kind: OpKind,
-    /// Its NDJSON lines, each ending in `\n`.
+    /// Its NDJSON lines, each ending in `\n`; moved out (left empty) when the operation joins
+    /// a [`Batch`], whose body then holds them at the operation's range.
     pub bytes: Vec<u8>,
     /// Bytes of the source line (0 for deletes), for `WriteReport::bytes`.
     pub source_bytes: usize,
@@ -61,9 +62,11 @@ pub struct Batch {
 }
 
 impl Batch {
-    fn push(&mut self, op: EncodedOp) {
+    fn push(&mut self, mut op: EncodedOp) {
         let start = self.body.len();
         self.body.extend_from_slice(&op.bytes);
+        // One copy per batch is enough: a second would double the sink's memory.
+        op.bytes = Vec::new();
         self.lines += op.kind.lines();
         let range = start..self.body.len();
         self.ops.push((op, range));
@@ -229,16 +232,23 @@ mod tests {
             encode_index("i", &doc("big", &"x".repeat(limit)), &pipeline).unwrap(),
             encode_index("i", &doc("s3", "a"), &pipeline).unwrap(),
         ];
+        let encoded: Vec<Vec<u8>> = ops.iter().map(|op| op.bytes.clone()).collect();
         let batches = cut(ops, 1000, limit);
         let ids: Vec<Vec<&str>> = batches
             .iter()
             .map(|b| b.ops.iter().map(|(op, _)| op.id.as_str()).collect())
             .collect();
         assert_eq!(ids, [vec!["s", "s2"], vec!["big"], vec!["s3"]]);
-        for batch in &batches {
-            for (op, range) in &batch.ops {
-                assert_eq!(&batch.body[range.clone()], op.bytes.as_slice());
-            }
-        }
+        let in_bodies: Vec<&[u8]> = batches
+            .iter()
+            .flat_map(|b| b.ops.iter().map(|(_, range)| &b.body[range.clone()]))
+            .collect();
+        assert_eq!(in_bodies, encoded);
+        assert!(
+            batches
+                .iter()
+                .flat_map(|b| &b.ops)
+                .all(|(op, _)| op.bytes.is_empty())
+        );
     }
 }

@@ -28,7 +28,8 @@ pub async fn send_batch(
     let Batch { body, ops, .. } = batch;
     let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; ops.len()];
     let mut pending: Vec<usize> = (0..ops.len()).collect();
-    let mut request = Bytes::from(body);
+    let whole = Bytes::from(body);
+    let mut request = whole.clone();
     let mut attempt = 1;
     loop {
         let response = client.bulk(request, pipeline).await?;
@@ -65,7 +66,7 @@ pub async fn send_batch(
         tokio::time::sleep(delay).await;
         let mut body = Vec::new();
         for slot in &again {
-            body.extend_from_slice(&ops[*slot].0.bytes);
+            body.extend_from_slice(&whole[ops[*slot].1.clone()]);
         }
         request = Bytes::from(body);
         pending = again;
