@@ -112,10 +112,10 @@ pub(crate) struct WriterState {
     reader: Option<IndexReader>,
     /// Whether each id touched since the last commit exists now (the reader only sees commits).
     pending: HashMap<String, bool>,
-    /// Whether the index held documents when this writer opened it; when not, only ids in
-    /// `committed_ids` can be in it.
+    /// Whether the index held documents when this writer opened it; when not, an id is in it
+    /// only if `committed_ids` has it, and ids are never looked up in the index.
     preexisting: bool,
-    /// The ids this writer has committed.
+    /// The ids this writer has committed (and not deleted since).
     committed_ids: CommittedIds,
     /// When to commit without being asked.
     commit_every: CommitEvery,
@@ -174,7 +174,8 @@ impl WriterState {
     fn exists(&mut self, id: &str) -> Result<bool, LocalIndexError> {
         match self.pending.get(id) {
             Some(exists) => Ok(*exists),
-            None if !self.preexisting && !self.committed_ids.may_contain(id) => Ok(false),
+            None if self.committed_ids.contains(id) => Ok(true),
+            None if !self.preexisting => Ok(false),
             None => store::contains(&self.searcher()?, &self.fields, id, &self.dir),
         }
     }
@@ -285,11 +286,12 @@ impl WriterState {
     /// After a commit: the next reader sees it, so nothing is pending any more.
     fn committed(&mut self) {
         self.reader = None;
-        let written: Vec<&str> = (self.pending.iter())
-            .filter(|(_, exists)| **exists)
-            .map(|(id, _)| id.as_str())
-            .collect();
-        self.committed_ids.add_commit(&written);
+        let ids = |exists: bool| {
+            (self.pending.iter())
+                .filter(move |(_, now)| **now == exists)
+                .map(|(id, _)| id.as_str())
+        };
+        self.committed_ids.add_commit(ids(true), ids(false));
         self.pending.clear();
         self.uncommitted = Changes::default();
     }

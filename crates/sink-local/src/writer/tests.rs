@@ -151,3 +151,16 @@ fn a_segment_with_mostly_deleted_documents_is_rewritten() {
     state.commit().unwrap();
     assert_eq!(segments(dir.path()), vec![(4, 0)]);
 }
+
+#[test]
+fn an_id_deleted_and_committed_is_created_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = WriterState::open(dir.path(), every(1, u64::MAX)).unwrap();
+    state.write(vec![issue("issue_1_1", "first")]).unwrap();
+    assert_eq!(state.delete(vec!["issue_1_1".into()]).unwrap(), 1);
+    let again = state.write(vec![issue("issue_1_1", "second")]).unwrap();
+    assert_eq!((again.created, again.updated), (1, 0));
+    state.commit().unwrap();
+    assert_eq!(committed(dir.path()), 1);
+    assert!(state.reader.is_none(), "a first sync never opens a reader");
+}
