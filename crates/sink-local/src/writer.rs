@@ -42,10 +42,11 @@ const WRITER_THREADS: usize = 1;
 const MERGE_THREADS: usize = 1;
 
 /// Changes (upserts and deletes) after which the local index commits without being asked.
-/// Tantivy holds up to 10,000 queued documents, every queued delete and the bookkeeping of
-/// uncommitted segments until a commit, and the writer remembers each id changed since then;
-/// committing this often keeps all of it to a few megabytes, at the cost of one commit (a few
-/// milliseconds) and one segment of about 9 MB per 10,000 GitLab documents.
+/// Tantivy holds every queued delete and the bookkeeping of uncommitted segments until a
+/// commit, and the writer remembers each id changed since then; committing this often keeps
+/// all of it to a few megabytes, at the cost of one commit and one segment (about 9 MB) per
+/// 10,000 GitLab documents. Every 5,000 made more segments to merge, and merges cost more
+/// memory than they save; every 20,000 kept more (bench/README.md, "Local index memory").
 pub const COMMIT_EVERY_DOCS: u64 = 10_000;
 
 /// Bytes of `_source` after which the local index commits without being asked: bounds the
