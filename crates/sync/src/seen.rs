@@ -129,7 +129,11 @@ mod tests {
             .map(|n| n.wrapping_mul(0x9E37_79B9_7F4A_7C15))
             .collect();
         assert!(hashes.iter().all(|hash| seen.insert(*hash)), "all new");
-        assert_eq!(seen.sorted.len(), RECENT_ARRIVALS * 2, "two merges happened");
+        assert_eq!(
+            seen.sorted.len(),
+            RECENT_ARRIVALS * 2,
+            "two merges happened"
+        );
         assert_eq!(seen.recent.len(), 7);
         assert!(hashes.iter().all(|hash| !seen.insert(*hash)), "all known");
         assert!(seen.sorted.is_sorted());
