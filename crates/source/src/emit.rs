@@ -1,11 +1,13 @@
 //! [`Emitter`]: the sending half of the bounded channel behind the event stream.
 
-use connector_core::{Document, ScopeKey, SourceError, SourceEvent};
 use std::sync::Arc;
 
+use connector_core::{Document, ScopeKey, SourceError, SourceEvent};
+use serde::de::DeserializeOwned;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use crate::Error;
+use crate::listing::{FollowUp, decode_nodes};
 
 /// Events waiting between the source and its consumer. Bounded, so a slow sink slows the
 /// fetching down instead of piling documents up in memory (a page of 100 items plus the
@@ -111,6 +113,29 @@ impl Problems {
     pub(crate) fn absorb(&mut self, other: Problems) {
         self.skipped.extend(other.skipped);
         self.incomplete.extend(other.incomplete);
+    }
+
+    /// The nodes of a finished follow-up decoded as `T` (a node that does not decode is
+    /// recorded as skipped, partial data as incomplete); `None`, recorded as incomplete, when
+    /// the follow-up failed.
+    pub(crate) fn settle<T: DeserializeOwned>(
+        &mut self,
+        label: &str,
+        kind: &str,
+        result: Result<FollowUp, Error>,
+    ) -> Option<Vec<T>> {
+        match result {
+            Ok(more) => {
+                self.partial(label, &more.errors);
+                let (items, bad) = decode_nodes::<T>(kind, more.nodes);
+                self.skip(bad);
+                Some(items)
+            }
+            Err(error) => {
+                self.incomplete(error.to_string());
+                None
+            }
+        }
     }
 
     /// Records GraphQL errors that came along with data.

@@ -182,18 +182,7 @@ async fn rest<T: DeserializeOwned, Q>(
         |data| walk(data, &["mergeRequest", field]).cloned(),
     )
     .await;
-    match result {
-        Ok(more) => {
-            problems.partial(&label, &more.errors);
-            let (items, bad) = decode_nodes::<T>(field, more.nodes);
-            problems.skip(bad);
-            Some(items)
-        }
-        Err(error) => {
-            problems.incomplete(error.to_string());
-            None
-        }
-    }
+    problems.settle(&label, field, result)
 }
 
 /// The merge request's document; `merged_by` comes from `mergeUser` (§10.6).

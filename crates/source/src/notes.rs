@@ -6,7 +6,7 @@ use gitlab_client::graphql::discussion_notes;
 use serde_json::{Map, Value, json};
 
 use crate::emit::Problems;
-use crate::listing::{decode_nodes, extend_unique, follow_up, walk};
+use crate::listing::{extend_unique, follow_up, walk};
 
 /// The notes of a discussion, in API order (`null` entries dropped).
 pub(crate) fn notes_of(discussion: &Discussion) -> impl Iterator<Item = &Note> {
@@ -86,17 +86,11 @@ pub(crate) async fn complete_notes(
             |data| walk(data, discussion_notes::CONNECTION_PATH).cloned(),
         )
         .await;
-        match result {
-            Ok(more) => {
-                problems.partial(&label, &more.errors);
-                let (notes, bad) = decode_nodes::<Note>("note", more.nodes);
-                problems.skip(bad);
-                let list = discussion.notes.nodes.get_or_insert_with(Vec::new);
-                extend_unique(list, notes.into_iter().map(Some).collect(), |n| {
-                    n.as_ref().map(|n| n.id.clone())
-                });
-            }
-            Err(error) => problems.incomplete(error.to_string()),
+        if let Some(notes) = problems.settle::<Note>(&label, "note", result) {
+            let list = discussion.notes.nodes.get_or_insert_with(Vec::new);
+            extend_unique(list, notes.into_iter().map(Some).collect(), |n| {
+                n.as_ref().map(|n| n.id.clone())
+            });
         }
     }
 }

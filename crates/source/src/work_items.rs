@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::emit::Problems;
 use crate::ids::{group_key, join_body, work_item_id};
-use crate::listing::{decode_nodes, extend_unique, follow_up};
+use crate::listing::{extend_unique, follow_up};
 use crate::notes;
 
 /// One work item with its widgets gathered (absent widgets stay `None`).
@@ -392,18 +392,7 @@ impl FollowUpCtx<'_> {
                 .cloned()
         };
         let result = follow_up(client, &label, &cursor, |after| build(id, after), locate).await;
-        match result {
-            Ok(more) => {
-                problems.partial(&label, &more.errors);
-                let (items, bad) = decode_nodes::<T>(field, more.nodes);
-                problems.skip(bad);
-                Some(items)
-            }
-            Err(error) => {
-                problems.incomplete(error.to_string());
-                None
-            }
-        }
+        problems.settle(&label, field, result)
     }
 }
 
