@@ -11,9 +11,11 @@
 //! Guarantees (spec `gitlab-source.md` §3, §4, §10):
 //! * documents keep the reference's `_id` schemes, `type` strings and field names, plus a
 //!   searchable `body` (title, description, non-system note bodies; README text for files);
-//! * pages are consumed as they arrive and events go through a bounded channel
-//!   ([`CHANNEL_CAPACITY`]), so memory stays flat; projects run [`SourceSettings::project_concurrency`]
-//!   at a time, the object kinds of one project in parallel, all requests bounded by the client;
+//! * pages are consumed as they arrive (each listing fetches one page ahead) and events go
+//!   through a bounded channel ([`CHANNEL_CAPACITY`]); at most [`PAGES_IN_MEMORY`] listing pages
+//!   are held at once, so memory stays flat; projects run
+//!   [`SourceSettings::project_concurrency`] at a time, the object kinds of one project and the
+//!   follow-ups of one item in parallel, all requests bounded by the client;
 //! * a listing that fails after the client's retries yields [`connector_core::SourceEvent::Incomplete`]
 //!   for its scope; partial GraphQL data is kept and its scope marked incomplete; a malformed
 //!   node is skipped with [`connector_core::SourceEvent::Skipped`], never failing its page;
