@@ -10,8 +10,9 @@ use gitlab_client::graphql::{Time, WORK_ITEMS_PAGE_SIZE};
 
 use crate::Error;
 use crate::emit::{Closed, Emitter, Problems};
-use crate::listing::{Pager, ahead, decode_nodes};
+use crate::listing::Pager;
 use crate::settings::SourceSettings;
+use crate::walk::each_item;
 use crate::work_items::{Owner, WorkItemData};
 
 /// Whether GitLab's error says epics do not exist on this tier or edition (Free tier, CE).
@@ -63,43 +64,34 @@ pub(crate) async fn sync(
             updated_after: settings.updated_after.clone().map(Time),
         })
     };
-    let owner = Owner::Group {
+    let owner = &Owner::Group {
         path: group_path,
         id: group_id,
     };
-    let label = pager.label().to_owned();
-    let (mut pages, fetching) = ahead(client, out, pager, build);
-    let handle = async move {
-        while let Some((page, _room)) = pages.recv().await {
-            let page = match page {
-                Ok(page) => page,
-                Err(error) if epics_unavailable(&error) => {
-                    if !unavailable_logged.swap(true, Ordering::Relaxed) {
-                        tracing::info!(group = group_path, error = %error, "epics are not available on this GitLab tier; skipping epics");
-                    }
-                    return Ok(());
-                }
-                Err(error) => return out.incomplete(scope, error.to_string()).await,
-            };
+    let failed = each_item(
+        client,
+        out,
+        pager,
+        build,
+        ("epic", &scope),
+        |item: EpicWorkItem| async move {
             let mut problems = Problems::default();
-            problems.partial(&label, &page.errors);
-            let (items, bad) = decode_nodes::<EpicWorkItem>("epic", page.nodes);
-            problems.skip(bad);
-            problems.emit(out, &scope).await?;
-            for item in items {
-                let mut problems = Problems::default();
-                let mut data = WorkItemData::from_epic(item);
-                data.complete(client, group_path, &mut problems).await;
-                if let Some(doc) = data.document(&owner) {
-                    out.document(doc).await?;
-                }
-                problems.emit(out, &scope).await?;
+            let mut data = WorkItemData::from_epic(item);
+            data.complete(client, group_path, &mut problems).await;
+            (data.document(owner), problems)
+        },
+    )
+    .await?;
+    match failed {
+        Some(error) if epics_unavailable(&error) => {
+            if !unavailable_logged.swap(true, Ordering::Relaxed) {
+                tracing::info!(group = group_path, error = %error, "epics are not available on this GitLab tier; skipping epics");
             }
+            Ok(())
         }
-        Ok(())
-    };
-    let (result, ()) = futures::join!(handle, fetching);
-    result
+        Some(error) => out.incomplete(scope, error.to_string()).await,
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

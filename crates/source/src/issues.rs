@@ -7,9 +7,10 @@ use gitlab_client::graphql::work_item::WorkItem;
 use gitlab_client::graphql::{Time, WORK_ITEMS_PAGE_SIZE};
 
 use crate::emit::{Closed, Emitter, Problems};
-use crate::listing::{Pager, ahead, decode_nodes};
+use crate::listing::Pager;
 use crate::project::ProjectInfo;
 use crate::settings::SourceSettings;
+use crate::walk::each_item;
 use crate::work_items::{Owner, WorkItemData};
 
 /// Lists, completes and emits every issue of `project`.
@@ -39,36 +40,27 @@ pub(crate) async fn sync(
             updated_after: settings.updated_after.clone().map(Time),
         })
     };
-    let owner = Owner::Project {
+    let owner = &Owner::Project {
         id: &project.id,
         path: &project.full_path,
     };
-    let label = pager.label().to_owned();
-    let (mut pages, fetching) = ahead(client, out, pager, build);
-    let handle = async move {
-        while let Some((page, _room)) = pages.recv().await {
-            let page = match page {
-                Ok(page) => page,
-                Err(error) => return out.incomplete(scope, error.to_string()).await,
-            };
+    let failed = each_item(
+        client,
+        out,
+        pager,
+        build,
+        ("issue", &scope),
+        |item: WorkItem| async move {
             let mut problems = Problems::default();
-            problems.partial(&label, &page.errors);
-            let (items, bad) = decode_nodes::<WorkItem>("issue", page.nodes);
-            problems.skip(bad);
-            problems.emit(out, &scope).await?;
-            for item in items {
-                let mut problems = Problems::default();
-                let mut data = WorkItemData::from_issue(item);
-                data.complete(client, &project.full_path, &mut problems)
-                    .await;
-                if let Some(doc) = data.document(&owner) {
-                    out.document(doc).await?;
-                }
-                problems.emit(out, &scope).await?;
-            }
-        }
-        Ok(())
-    };
-    let (result, ()) = futures::join!(handle, fetching);
-    result
+            let mut data = WorkItemData::from_issue(item);
+            data.complete(client, &project.full_path, &mut problems)
+                .await;
+            (data.document(owner), problems)
+        },
+    )
+    .await?;
+    match failed {
+        Some(error) => out.incomplete(scope, error.to_string()).await,
+        None => Ok(()),
+    }
 }

@@ -60,6 +60,7 @@ mod releases;
 mod run;
 mod select;
 mod settings;
+mod walk;
 mod work_items;
 
 use connector_core::EventStream;

@@ -13,10 +13,11 @@ use serde_json::Value;
 
 use crate::emit::{Closed, Emitter, Problems};
 use crate::ids::{join_body, merge_request_id};
-use crate::listing::{Pager, ahead, decode_nodes, extend_unique, follow_up, walk};
+use crate::listing::{Pager, extend_unique, follow_up, walk};
 use crate::notes;
 use crate::project::ProjectInfo;
 use crate::settings::SourceSettings;
+use crate::walk::each_item;
 
 /// Lists, completes and emits every merge request of `project`.
 pub(crate) async fn sync(
@@ -46,30 +47,23 @@ pub(crate) async fn sync(
             updated_after: settings.updated_after.clone().map(Time),
         })
     };
-    let label = pager.label().to_owned();
-    let (mut pages, fetching) = ahead(client, out, pager, build);
-    let handle = async move {
-        while let Some((page, _room)) = pages.recv().await {
-            let page = match page {
-                Ok(page) => page,
-                Err(error) => return out.incomplete(scope, error.to_string()).await,
-            };
+    let failed = each_item(
+        client,
+        out,
+        pager,
+        build,
+        ("merge request", &scope),
+        |mut mr: MergeRequest| async move {
             let mut problems = Problems::default();
-            problems.partial(&label, &page.errors);
-            let (items, bad) = decode_nodes::<MergeRequest>("merge request", page.nodes);
-            problems.skip(bad);
-            problems.emit(out, &scope).await?;
-            for mut mr in items {
-                let mut problems = Problems::default();
-                complete(client, &project.full_path, &mut mr, &mut problems).await;
-                out.document(document(mr, project)).await?;
-                problems.emit(out, &scope).await?;
-            }
-        }
-        Ok(())
-    };
-    let (result, ()) = futures::join!(handle, fetching);
-    result
+            complete(client, &project.full_path, &mut mr, &mut problems).await;
+            (Some(document(mr, project)), problems)
+        },
+    )
+    .await?;
+    match failed {
+        Some(error) => out.incomplete(scope, error.to_string()).await,
+        None => Ok(()),
+    }
 }
 
 /// Fetches the rest of every nested list of `mr` that overflowed its first page.
