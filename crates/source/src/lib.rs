@@ -31,7 +31,9 @@
 //! `settings` (what to sync) · `select` (which projects) · `run` (orchestration) · `issues`,
 //! `merge_requests`, `releases`, `epics`, `readmes` (one listing each) · `work_items` and
 //! `notes` (nested lists and their follow-ups) · `project` and `ids` (documents, `_id`s) ·
-//! `listing` (paging, halving, lenient decode) · `emit` (the channel) · `check`.
+//! `listing` (paging, halving, lenient decode, pages one ahead) · `walk` (the page loop the
+//! issue, merge-request and epic listings share) · `emit` (the channel, the page budget, the
+//! problems of an item) · `check`.
 //!
 //! ```no_run
 //! # async fn demo(client: gitlab_client::GitlabClient) {
