@@ -1,11 +1,11 @@
 //! The [`Document`]: one searchable record, shaped like the reference connector's output.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::borrow::Cow;
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::fields::Fields;
+use crate::fields::{Fields, write_json};
 use crate::hash::fnv1a64;
 use crate::scope::ScopeKey;
 
@@ -24,12 +24,15 @@ impl DocType {
     pub const FILE: &'static str = "File";
 }
 
+/// The `_source` keys a [`Document`] writes from its own members; [`Fields`] never holds them.
+const OWN_KEYS: [&str; 4] = ["id", "type", "_timestamp", "body"];
+
 /// One document bound for the index.
 ///
 /// `fields` holds the reference fields of spec §4 (everything except `_id`, `type`,
-/// `_timestamp` and `body`, which have their own members). Serializing a `Document` yields the
-/// `_source` the sinks store: the fields, plus `id` (a copy of `_id`, as the reference framework
-/// does), `type`, `_timestamp` and `body`.
+/// `_timestamp` and `body`, which have their own members), already serialized. The `_source`
+/// the sinks store ([`Document::write_source_members`]) is the fields plus `id` (a copy of
+/// `_id`, as the reference framework does), `type`, `_timestamp` and `body`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// The `_id`, built with the reference's schemes (`project_12`, `issue_12_3`, …).
@@ -56,60 +59,71 @@ impl Document {
         }
     }
 
-    /// Sets one field, returning the document (builder style).
-    pub fn with(mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Value>) -> Self {
-        self.fields.insert(key, value.into());
+    /// Sets one field to `value` serialized as JSON, returning the document (builder style).
+    /// The document's own keys (`id`, `type`, `_timestamp`, `body`) are set through its
+    /// members instead and are ignored here.
+    pub fn with(mut self, key: impl Into<Cow<'static, str>>, value: impl Serialize) -> Self {
+        let key = key.into();
+        if !OWN_KEYS.contains(&key.as_ref()) {
+            self.fields.insert(key, value);
+        }
         self
     }
 
     /// The human title: `title`, else `name`, else `file_path`, else `tag_name`, else the `_id`.
-    pub fn title(&self) -> &str {
+    pub fn title(&self) -> Cow<'_, str> {
         ["title", "name", "file_path", "tag_name"]
             .iter()
-            .find_map(|key| self.fields.get(key).and_then(Value::as_str))
-            .unwrap_or(&self.id)
+            .find_map(|key| self.fields.get_str(key))
+            .unwrap_or(Cow::Borrowed(&self.id))
     }
 
     /// The GitLab URL of the document (`web_url`), when it has one.
-    pub fn url(&self) -> Option<&str> {
-        self.fields.get("web_url").and_then(Value::as_str)
+    pub fn url(&self) -> Option<Cow<'_, str>> {
+        self.fields.get_str("web_url")
     }
 
     /// The listing this document belongs to, derived from its `type` and fields.
     pub fn scope(&self) -> Option<ScopeKey> {
-        ScopeKey::of_fields(&self.doc_type, |key| self.fields.get(key))
+        ScopeKey::of_fields(&self.doc_type, |key| self.fields.get_str(key))
     }
 
-    /// The `_source` as a JSON object (for sinks that need a `Value`; `_bulk` serializes
-    /// the document directly instead).
-    pub fn to_source(&self) -> Map<String, Value> {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(map)) => map,
-            _ => unreachable!("a Document always serializes to a JSON object"),
+    /// Writes the members of the `_source` object, without its braces: `id`, `type`,
+    /// `_timestamp`, `body`, then the fields. Sinks add their own members before closing it.
+    pub fn write_source_members(&self, out: &mut Vec<u8>) {
+        out.reserve(self.body.len() + self.fields.members().len() + 64);
+        out.extend_from_slice(b"\"id\":");
+        write_json(out, self.id.as_str());
+        out.extend_from_slice(b",\"type\":");
+        write_json(out, self.doc_type.as_str());
+        out.extend_from_slice(b",\"_timestamp\":");
+        write_json(out, &self.timestamp);
+        out.extend_from_slice(b",\"body\":");
+        write_json(out, self.body.as_str());
+        if !self.fields.is_empty() {
+            out.push(b',');
+            out.extend_from_slice(self.fields.members());
         }
     }
 
-    /// A stable 64-bit hash of the serialized `_source`, used to skip rewriting unchanged
+    /// The `_source` as JSON text.
+    pub fn source_json(&self) -> String {
+        let mut out = vec![b'{'];
+        self.write_source_members(&mut out);
+        out.push(b'}');
+        // Built from `&str`s and serde_json output only, so always UTF-8.
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// The `_source` as a JSON object (for sinks and tests that need a `Value`).
+    pub fn to_source(&self) -> Map<String, Value> {
+        serde_json::from_str(&self.source_json()).unwrap_or_default()
+    }
+
+    /// A stable 64-bit hash of the `_source` JSON, used to skip rewriting unchanged
     /// documents. Stable across runs and builds (FNV-1a over the JSON bytes).
     pub fn content_hash(&self) -> u64 {
-        let bytes = serde_json::to_vec(self).unwrap_or_default();
-        fnv1a64(&bytes)
-    }
-}
-
-impl Serialize for Document {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.fields.len() + 4))?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("type", &self.doc_type)?;
-        map.serialize_entry("_timestamp", &self.timestamp)?;
-        map.serialize_entry("body", &self.body)?;
-        for (key, value) in self.fields.iter() {
-            if !matches!(key, "id" | "type" | "_timestamp" | "body") {
-                map.serialize_entry(key, value)?;
-            }
-        }
-        map.end()
+        fnv1a64(self.source_json().as_bytes())
     }
 }
 
@@ -131,6 +145,23 @@ mod tests {
         assert_eq!(source["body"], "Crash on start");
         assert_eq!(source["title"], "Crash on start");
         assert_eq!(doc.title(), "Crash on start");
+        assert_eq!(
+            doc.source_json(),
+            r#"{"id":"issue_1_2","type":"Issue","_timestamp":"2024-01-01T00:00:00Z","body":"Crash on start","title":"Crash on start","project_id":"1"}"#
+        );
+    }
+
+    #[test]
+    fn own_keys_are_not_fields() {
+        let doc = Document::new("x", "Project")
+            .with("id", "other")
+            .with("body", "b");
+        assert!(doc.fields.is_empty());
+        assert_eq!(doc.to_source()["id"], "x");
+        assert_eq!(
+            doc.source_json(),
+            r#"{"id":"x","type":"Project","_timestamp":null,"body":""}"#
+        );
     }
 
     #[test]

@@ -1,84 +1,145 @@
-//! [`Fields`]: the named values of a document, kept in the order they were set.
+//! [`Fields`]: the named values of a document, kept serialized, in the order they were set.
 
 use std::borrow::Cow;
-use std::ops::Index;
+use std::ops::Range;
 
+use serde::Serialize;
 use serde_json::Value;
 
-/// The reference fields of a [`crate::Document`], in insertion order.
+/// The reference fields of a [`crate::Document`], held as the JSON they are written out as.
 ///
-/// A document has a couple of dozen fields with names fixed at compile time, so they live in a
-/// small vector keyed by `&'static str` (a `Cow` for the rare computed name): no key is
-/// allocated and no tree is built or torn down per document, which a `BTreeMap<String, Value>`
-/// did for every field of every document (a large share of the sync's CPU time).
+/// Every sink writes a document as JSON, and a sync writes every document but reads only a few
+/// fields of a few (scopes, rules, titles). So a value is serialized once, when it is set, into
+/// one buffer of `"name":value` members; a sink copies that buffer, and a reader parses just the
+/// value it asks for. No tree of `Value`s is built, written out and torn down per document:
+/// that was the largest share of a sync's CPU time.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Fields(Vec<(Cow<'static, str>, Value)>);
+pub struct Fields {
+    /// `"name":value` members separated by commas: the inside of a JSON object.
+    members: Vec<u8>,
+    /// Each field's name and where its value sits in `members`, in insertion order.
+    entries: Vec<(Cow<'static, str>, Range<u32>)>,
+}
 
 impl Fields {
     /// No fields.
     pub fn new() -> Self {
-        Fields(Vec::new())
+        Fields::default()
     }
 
-    /// Sets `key` to `value`, replacing (in place) and returning any previous value.
-    pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: Value) -> Option<Value> {
+    /// Sets `key` to `value` serialized as JSON, replacing any previous value (which moves the
+    /// field to the end). A value that cannot be serialized (a map with non-string keys) is
+    /// stored as `null`.
+    pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: impl Serialize) {
         let key = key.into();
-        match self.0.iter_mut().find(|(name, _)| *name == key) {
-            Some((_, slot)) => Some(std::mem::replace(slot, value)),
-            None => {
-                self.0.push((key, value));
-                None
-            }
+        if self.contains_key(&key) {
+            self.remove(&key);
+        }
+        self.append(key, |out| write_json(out, &value));
+    }
+
+    /// Appends one member, its value written by `write_value`.
+    fn append(&mut self, key: Cow<'static, str>, write_value: impl FnOnce(&mut Vec<u8>)) {
+        let member_start = self.members.len();
+        if !self.members.is_empty() {
+            self.members.push(b',');
+        }
+        write_json(&mut self.members, key.as_ref());
+        self.members.push(b':');
+        let value_start = self.members.len();
+        write_value(&mut self.members);
+        match (offset(value_start), offset(self.members.len())) {
+            (Some(start), Some(end)) => self.entries.push((key, start..end)),
+            // Over 4 GB of fields: keep the document whole without this one.
+            _ => self.members.truncate(member_start),
         }
     }
 
-    /// The value of `key`, when set.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0
+    /// The JSON text of `key`'s value, when set.
+    pub fn json(&self, key: &str) -> Option<&[u8]> {
+        self.entries
             .iter()
             .find(|(name, _)| name == key)
-            .map(|(_, value)| value)
+            .map(|(_, range)| &self.members[range.start as usize..range.end as usize])
+    }
+
+    /// The value of `key`, parsed, when set.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.json(key)
+            .and_then(|json| serde_json::from_slice(json).ok())
+    }
+
+    /// The value of `key` when it is set to a string; borrowed unless it holds escapes.
+    pub fn get_str(&self, key: &str) -> Option<Cow<'_, str>> {
+        let json = self.json(key)?;
+        if json.first() != Some(&b'"') {
+            return None;
+        }
+        match serde_json::from_slice::<&str>(json) {
+            Ok(text) => Some(Cow::Borrowed(text)),
+            Err(_) => serde_json::from_slice::<String>(json).ok().map(Cow::Owned),
+        }
+    }
+
+    /// The value of `key`, or `null` when it is not set (like indexing a `Value`).
+    pub fn value(&self, key: &str) -> Value {
+        self.get(key).unwrap_or(Value::Null)
     }
 
     /// Whether `key` is set.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
+        self.entries.iter().any(|(name, _)| name == key)
     }
 
     /// Removes `key`, returning its value.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let at = self.0.iter().position(|(name, _)| name == key)?;
-        Some(self.0.remove(at).1)
+        let removed = self.get(key)?;
+        let members = std::mem::take(&mut self.members);
+        for (name, range) in std::mem::take(&mut self.entries) {
+            if name != key {
+                let json = &members[range.start as usize..range.end as usize];
+                self.append(name, |out| out.extend_from_slice(json));
+            }
+        }
+        Some(removed)
     }
 
-    /// The fields in insertion order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0.iter().map(|(name, value)| (name.as_ref(), value))
+    /// The names of the fields, in insertion order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(name, _)| name.as_ref())
     }
 
     /// How many fields are set.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.entries.len()
     }
 
     /// Whether no field is set.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.entries.is_empty()
+    }
+
+    /// The fields as `"name":value` members separated by commas (the inside of a JSON object).
+    pub fn members(&self) -> &[u8] {
+        &self.members
     }
 }
 
-/// `fields["name"]`: the value, or `null` when the field is not set (like `Value`'s index).
-impl Index<&str> for Fields {
-    type Output = Value;
-
-    fn index(&self, key: &str) -> &Value {
-        static NULL: Value = Value::Null;
-        self.get(key).unwrap_or(&NULL)
+/// Writes `value` as JSON; strings and the other plain values it is used for cannot fail.
+pub(crate) fn write_json(out: &mut Vec<u8>, value: &(impl Serialize + ?Sized)) {
+    let start = out.len();
+    if serde_json::to_writer(&mut *out, value).is_err() {
+        out.truncate(start);
+        out.extend_from_slice(b"null");
     }
 }
 
-impl<K: Into<Cow<'static, str>>> FromIterator<(K, Value)> for Fields {
-    fn from_iter<I: IntoIterator<Item = (K, Value)>>(items: I) -> Self {
+fn offset(at: usize) -> Option<u32> {
+    u32::try_from(at).ok()
+}
+
+impl<K: Into<Cow<'static, str>>, V: Serialize> FromIterator<(K, V)> for Fields {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(items: I) -> Self {
         let mut fields = Fields::new();
         for (key, value) in items {
             fields.insert(key, value);
@@ -93,21 +154,54 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn insert_replaces_in_place_and_keeps_order() {
+    fn insert_keeps_order_and_serializes_once() {
         let mut fields = Fields::new();
-        fields.insert("b", json!(1));
-        fields.insert("a", json!(2));
-        assert_eq!(fields.insert("b", json!(3)), Some(json!(1)));
-        fields.insert(String::from("c"), json!(null));
-        let order: Vec<_> = fields.iter().map(|(k, v)| (k, v.clone())).collect();
-        assert_eq!(
-            order,
-            [("b", json!(3)), ("a", json!(2)), ("c", json!(null))]
-        );
-        assert_eq!(fields["a"], 2);
-        assert_eq!(fields["missing"], Value::Null);
+        fields.insert("b", 1);
+        fields.insert("a", "x\"y");
+        fields.insert(String::from("c"), Option::<String>::None);
+        assert_eq!(fields.members(), br#""b":1,"a":"x\"y","c":null"#);
+        assert_eq!(fields.keys().collect::<Vec<_>>(), ["b", "a", "c"]);
+        assert_eq!(fields.get("b"), Some(json!(1)));
+        assert_eq!(fields.get_str("a").as_deref(), Some("x\"y"));
+        assert!(matches!(fields.get_str("a"), Some(Cow::Owned(_))));
+        assert_eq!(fields.value("missing"), Value::Null);
         assert!(fields.contains_key("c") && !fields.contains_key("d"));
-        assert_eq!(fields.remove("a"), Some(json!(2)));
+        assert_eq!(fields.get_str("b"), None, "a number is not a string");
+    }
+
+    #[test]
+    fn strings_without_escapes_are_borrowed() {
+        let fields: Fields = [("title", "plain")].into_iter().collect();
+        assert!(matches!(
+            fields.get_str("title"),
+            Some(Cow::Borrowed("plain"))
+        ));
+    }
+
+    #[test]
+    fn replacing_and_removing_keep_the_other_members_intact() {
+        let mut fields = Fields::new();
+        fields.insert("a", json!({"x": [1, 2]}));
+        fields.insert("b", "two");
+        fields.insert("c", 3);
+        fields.insert("a", "one");
+        assert_eq!(fields.members(), br#""b":"two","c":3,"a":"one""#);
+        assert_eq!(fields.remove("c"), Some(json!(3)));
+        assert_eq!(fields.remove("c"), None);
+        assert_eq!(fields.members(), br#""b":"two","a":"one""#);
+        assert_eq!(fields.get("a"), Some(json!("one")));
         assert_eq!(fields.len(), 2);
+        let object: Value =
+            serde_json::from_slice(&[b"{", fields.members(), b"}"].concat()).unwrap();
+        assert_eq!(object, json!({"b": "two", "a": "one"}));
+    }
+
+    #[test]
+    fn unserializable_values_become_null() {
+        let mut fields = Fields::new();
+        let bad: std::collections::HashMap<(u8, u8), u8> = [((1, 2), 3)].into_iter().collect();
+        fields.insert("bad", &bad);
+        fields.insert("good", true);
+        assert_eq!(fields.members(), br#""bad":null,"good":true"#);
     }
 }

@@ -2,6 +2,7 @@
 //! epics, or the project list itself). When a listing fails after its retries, the source reports
 //! its scope incomplete and the sync deletes nothing from it.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::{Map, Value};
@@ -76,11 +77,12 @@ pub enum ScopeKey {
 impl ScopeKey {
     /// Derives the scope of a stored document from its `type` and fields. Used both for new
     /// documents and for documents already in an index, so the two always agree.
+    /// `text` gives a field's value when it is a string.
     pub fn of_fields<'a>(
         doc_type: &str,
-        field: impl Fn(&str) -> Option<&'a Value>,
+        text: impl Fn(&str) -> Option<Cow<'a, str>>,
     ) -> Option<ScopeKey> {
-        let text = |key: &str| field(key).and_then(Value::as_str).map(str::to_owned);
+        let text = |key: &str| text(key).map(Cow::into_owned);
         let project =
             |kind| text("project_id").map(|project_id| ScopeKey::Project { project_id, kind });
         match doc_type {
@@ -101,7 +103,9 @@ impl ScopeKey {
     /// Derives the scope from a stored `_source` object (which carries `type`).
     pub fn of_source(source: &Map<String, Value>) -> Option<ScopeKey> {
         let doc_type = source.get("type").and_then(Value::as_str)?;
-        ScopeKey::of_fields(doc_type, |key| source.get(key))
+        ScopeKey::of_fields(doc_type, |key| {
+            source.get(key).and_then(Value::as_str).map(Cow::Borrowed)
+        })
     }
 }
 

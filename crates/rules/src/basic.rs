@@ -292,9 +292,18 @@ impl BasicRules {
     /// The rule that decides `doc`, if any matches.
     pub fn deciding_rule(&self, doc: &Document) -> Option<&BasicRule> {
         self.rules.iter().find_map(|compiled| {
-            let subject = field_value(doc, &compiled.rule.field)?;
             let rule = &compiled.rule;
-            compare(rule.rule, &rule.value, compiled.regex.as_ref(), subject).then_some(rule)
+            let decides = |subject: Subject<'_>| {
+                compare(rule.rule, &rule.value, compiled.regex.as_ref(), subject)
+            };
+            let matched = match own_member(doc, &rule.field) {
+                Some(member) => member.is_some_and(|text| decides(Subject::Text(text))),
+                None => doc
+                    .fields
+                    .get(&rule.field)
+                    .is_some_and(|value| decides(Subject::Json(&value))),
+            };
+            matched.then_some(rule)
         })
     }
 }
@@ -306,13 +315,15 @@ impl DocumentFilter for BasicRules {
     }
 }
 
-/// The value of top-level `_source` key `field` of `doc` (see the module doc).
-fn field_value<'a>(doc: &'a Document, field: &str) -> Option<Subject<'a>> {
+/// The value of `_source` key `field` when it is one of the document's own members (`id`,
+/// `type`, `_timestamp`, `body`; see the module doc): `Some(None)` for an unset `_timestamp`,
+/// `None` for any other key, which is a field.
+fn own_member<'a>(doc: &'a Document, field: &str) -> Option<Option<&'a str>> {
     match field {
-        "id" => Some(Subject::Text(&doc.id)),
-        "type" => Some(Subject::Text(&doc.doc_type)),
-        "_timestamp" => doc.timestamp.as_deref().map(Subject::Text),
-        "body" => Some(Subject::Text(&doc.body)),
-        other => doc.fields.get(other).map(Subject::Json),
+        "id" => Some(Some(&doc.id)),
+        "type" => Some(Some(&doc.doc_type)),
+        "_timestamp" => Some(doc.timestamp.as_deref()),
+        "body" => Some(Some(&doc.body)),
+        _ => None,
     }
 }

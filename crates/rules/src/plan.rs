@@ -115,23 +115,29 @@ impl<S: StateFilter> ItemPlan<S> {
 
     /// Whether an issue / MR document passes the state and label filters.
     fn accepts(&self, doc: &Document) -> bool {
-        let state_ok = match (self.state, doc.fields.get("state").and_then(Value::as_str)) {
-            (Some(wanted), Some(state)) => normalize_state(state) == wanted.as_str(),
+        let state_ok = match (self.state, doc.fields.get_str("state")) {
+            (Some(wanted), Some(state)) => normalize_state(&state) == wanted.as_str(),
             _ => true,
         };
-        let labels: Vec<&str> = match doc.fields.get("labels") {
-            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        let labels: Vec<String> = match doc.fields.get("labels") {
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .filter_map(|item| match item {
+                    Value::String(label) => Some(label),
+                    _ => None,
+                })
+                .collect(),
             _ => Vec::new(),
         };
         state_ok
             && self
                 .labels_include
                 .iter()
-                .all(|label| labels.contains(&label.as_str()))
+                .all(|label| labels.contains(label))
             && !self
                 .labels_exclude
                 .iter()
-                .any(|label| labels.contains(&label.as_str()))
+                .any(|label| labels.contains(label))
     }
 }
 
@@ -243,8 +249,8 @@ impl ProjectPlan {
                 self.merge_requests.accepts(doc) && self.recent_enough(doc)
             }
             ObjectKind::Epics => self.recent_enough(doc),
-            ObjectKind::Files => match (&self.readmes, doc.fields.get("file_path")) {
-                (Some(globs), Some(Value::String(path))) => globs.matches(path),
+            ObjectKind::Files => match (&self.readmes, doc.fields.get_str("file_path")) {
+                (Some(globs), Some(path)) => globs.matches(&path),
                 _ => true,
             },
             ObjectKind::Releases => true,
@@ -256,9 +262,8 @@ impl ProjectPlan {
             return true;
         };
         doc.fields
-            .get("updated_at")
-            .and_then(Value::as_str)
-            .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+            .get_str("updated_at")
+            .and_then(|text| DateTime::parse_from_rfc3339(&text).ok())
             .is_none_or(|updated| updated.with_timezone(&Utc) >= after)
     }
 }
@@ -274,10 +279,10 @@ impl DocumentFilter for AdvancedRules {
             Some(ScopeKey::Project { .. }) => "project_path",
             None => return true,
         };
-        let Some(path) = doc.fields.get(path_field).and_then(Value::as_str) else {
+        let Some(path) = doc.fields.get_str(path_field) else {
             return true;
         };
-        self.plan_for_project(path)
+        self.plan_for_project(&path)
             .is_some_and(|plan| plan.accepts(doc))
     }
 }

@@ -1,7 +1,7 @@
 //! NDJSON encoding of `_bulk` operations, and cutting them into requests by line count and
-//! bytes (spec §4.4). Documents are serialized straight into the request buffer from
-//! `Document`'s `Serialize` with the three pipeline control fields flattened in (no
-//! intermediate `Value`).
+//! bytes (spec §4.4). A document's `_source` line is its already-serialized members
+//! ([`Document::write_source_members`]) with the three pipeline control fields appended: no
+//! intermediate `Value`, and field values are not serialized again.
 
 use std::ops::Range;
 
@@ -81,63 +81,55 @@ struct Action<'a> {
     id: &'a str,
 }
 
-#[derive(Serialize)]
-struct Source<'a> {
-    #[serde(flatten)]
-    doc: &'a Document,
-    #[serde(rename = "_extract_binary_content")]
-    extract_binary_content: bool,
-    #[serde(rename = "_reduce_whitespace")]
-    reduce_whitespace: bool,
-    #[serde(rename = "_run_ml_inference")]
-    run_ml_inference: bool,
-}
-
-fn action_line(out: &mut Vec<u8>, kind: OpKind, index: &str, id: &str) -> serde_json::Result<()> {
+fn action_line(out: &mut Vec<u8>, kind: OpKind, index: &str, id: &str) {
     out.extend_from_slice(b"{\"");
     out.extend_from_slice(kind.as_str().as_bytes());
     out.extend_from_slice(b"\":");
-    serde_json::to_writer(&mut *out, &Action { index, id })?;
+    // Two strings: serializing them cannot fail.
+    let _ = serde_json::to_writer(&mut *out, &Action { index, id });
     out.extend_from_slice(b"}\n");
-    Ok(())
+}
+
+fn flag(value: bool) -> &'static [u8] {
+    if value { b"true" } else { b"false" }
 }
 
 /// Encodes an `index` operation: action line, then the document with the control fields.
-pub fn encode_index(
-    index: &str,
-    doc: &Document,
-    pipeline: &IngestPipeline,
-) -> serde_json::Result<EncodedOp> {
-    let mut bytes = Vec::with_capacity(256 + doc.body.len());
-    action_line(&mut bytes, OpKind::Index, index, &doc.id)?;
+pub fn encode_index(index: &str, doc: &Document, pipeline: &IngestPipeline) -> EncodedOp {
+    let mut bytes = Vec::with_capacity(
+        160 + index.len() + 2 * doc.id.len() + doc.body.len() + doc.fields.members().len(),
+    );
+    action_line(&mut bytes, OpKind::Index, index, &doc.id);
     let source_start = bytes.len();
-    let source = Source {
-        doc,
-        extract_binary_content: pipeline.extract_binary_content,
-        reduce_whitespace: pipeline.reduce_whitespace,
-        run_ml_inference: pipeline.run_ml_inference,
-    };
-    serde_json::to_writer(&mut bytes, &source)?;
+    bytes.push(b'{');
+    doc.write_source_members(&mut bytes);
+    bytes.extend_from_slice(b",\"_extract_binary_content\":");
+    bytes.extend_from_slice(flag(pipeline.extract_binary_content));
+    bytes.extend_from_slice(b",\"_reduce_whitespace\":");
+    bytes.extend_from_slice(flag(pipeline.reduce_whitespace));
+    bytes.extend_from_slice(b",\"_run_ml_inference\":");
+    bytes.extend_from_slice(flag(pipeline.run_ml_inference));
+    bytes.push(b'}');
     let source_bytes = bytes.len() - source_start;
     bytes.push(b'\n');
-    Ok(EncodedOp {
+    EncodedOp {
         id: doc.id.clone(),
         kind: OpKind::Index,
         bytes,
         source_bytes,
-    })
+    }
 }
 
 /// Encodes a `delete` operation.
-pub fn encode_delete(index: &str, id: &str) -> serde_json::Result<EncodedOp> {
-    let mut bytes = Vec::with_capacity(64 + id.len());
-    action_line(&mut bytes, OpKind::Delete, index, id)?;
-    Ok(EncodedOp {
+pub fn encode_delete(index: &str, id: &str) -> EncodedOp {
+    let mut bytes = Vec::with_capacity(64 + index.len() + id.len());
+    action_line(&mut bytes, OpKind::Delete, index, id);
+    EncodedOp {
         id: id.to_owned(),
         kind: OpKind::Delete,
         bytes,
         source_bytes: 0,
-    })
+    }
 }
 
 /// Cuts operations into requests of at most `max_lines` NDJSON lines and `max_bytes` bytes
@@ -183,7 +175,7 @@ mod tests {
             run_ml_inference: false,
             ..IngestPipeline::default()
         };
-        let op = encode_index("search-gitlab", &doc("issue_7_1", "x"), &pipeline).unwrap();
+        let op = encode_index("search-gitlab", &doc("issue_7_1", "x"), &pipeline);
         let text = String::from_utf8(op.bytes).unwrap();
         assert_eq!(
             text,
@@ -197,7 +189,7 @@ mod tests {
 
     #[test]
     fn delete_op_is_one_line() {
-        let op = encode_delete("i", "a\"b").unwrap();
+        let op = encode_delete("i", "a\"b");
         assert_eq!(
             op.bytes,
             b"{\"delete\":{\"_index\":\"i\",\"_id\":\"a\\\"b\"}}\n"
@@ -206,14 +198,13 @@ mod tests {
 
     #[test]
     fn cuts_by_line_count() {
-        let ops = (0..5).map(|i| {
-            encode_index("i", &doc(&format!("d{i}"), ""), &IngestPipeline::default()).unwrap()
-        });
+        let ops = (0..5)
+            .map(|i| encode_index("i", &doc(&format!("d{i}"), ""), &IngestPipeline::default()));
         let batches = cut(ops, 4, usize::MAX);
         let sizes: Vec<usize> = batches.iter().map(|b| b.ops.len()).collect();
         assert_eq!(sizes, [2, 2, 1]);
         assert!(batches.iter().all(|b| b.lines <= 4));
-        let deletes = (0..5).map(|i| encode_delete("i", &format!("d{i}")).unwrap());
+        let deletes = (0..5).map(|i| encode_delete("i", &format!("d{i}")));
         let sizes: Vec<usize> = cut(deletes, 4, usize::MAX)
             .iter()
             .map(|b| b.ops.len())
@@ -224,13 +215,13 @@ mod tests {
     #[test]
     fn cuts_by_bytes_and_sends_an_oversized_op_alone() {
         let pipeline = IngestPipeline::default();
-        let small = encode_index("i", &doc("s", "a"), &pipeline).unwrap();
+        let small = encode_index("i", &doc("s", "a"), &pipeline);
         let limit = small.bytes.len() * 2 + 10;
         let ops = vec![
             small.clone(),
-            encode_index("i", &doc("s2", "a"), &pipeline).unwrap(),
-            encode_index("i", &doc("big", &"x".repeat(limit)), &pipeline).unwrap(),
-            encode_index("i", &doc("s3", "a"), &pipeline).unwrap(),
+            encode_index("i", &doc("s2", "a"), &pipeline),
+            encode_index("i", &doc("big", &"x".repeat(limit)), &pipeline),
+            encode_index("i", &doc("s3", "a"), &pipeline),
         ];
         let encoded: Vec<Vec<u8>> = ops.iter().map(|op| op.bytes.clone()).collect();
         let batches = cut(ops, 1000, limit);

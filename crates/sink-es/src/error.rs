@@ -25,13 +25,4 @@ pub enum SinkEsError {
         /// Failed shards.
         failed: u64,
     },
-    /// A document could not be serialized.
-    #[error("cannot encode document `{id}`: {source}")]
-    Encode {
-        /// The `_id`.
-        id: String,
-        /// The JSON error.
-        #[source]
-        source: serde_json::Error,
-    },
 }

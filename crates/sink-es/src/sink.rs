@@ -101,11 +101,7 @@ impl ElasticsearchSink {
         let mut report = WriteReport::default();
         let mut ops = Vec::with_capacity(batch.len());
         for doc in &batch {
-            let op = encoder::encode_index(&self.settings.index, doc, &self.settings.pipeline)
-                .map_err(|source| SinkEsError::Encode {
-                    id: doc.id.clone(),
-                    source,
-                })?;
+            let op = encoder::encode_index(&self.settings.index, doc, &self.settings.pipeline);
             let cap = self.settings.max_text_document_bytes;
             match cap {
                 Some(cap) if op.bytes.len() > cap && !doc.fields.contains_key(ATTACHMENT_FIELD) => {
@@ -140,17 +136,10 @@ impl ElasticsearchSink {
 
     async fn delete_ids(&mut self, ids: Vec<String>) -> Result<u64, SinkEsError> {
         self.ensure_index().await?;
-        let mut ops = Vec::with_capacity(ids.len());
-        for id in &ids {
-            ops.push(
-                encoder::encode_delete(&self.settings.index, id).map_err(|source| {
-                    SinkEsError::Encode {
-                        id: id.clone(),
-                        source,
-                    }
-                })?,
-            );
-        }
+        let ops = ids
+            .iter()
+            .map(|id| encoder::encode_delete(&self.settings.index, id))
+            .collect();
         let mut deleted = 0;
         for (op, outcome) in self.run(ops).await? {
             debug_assert_eq!(op.kind, OpKind::Delete);

@@ -41,7 +41,7 @@ pub(crate) fn open(dir: &Path, create: bool) -> Result<(Index, Fields), LocalInd
 
 /// The stored form of a document.
 pub(crate) fn to_stored(doc: &Document, fields: &Fields) -> (TantivyDocument, u64) {
-    let source = serde_json::to_string(doc).unwrap_or_default();
+    let source = doc.source_json();
     let mut stored = TantivyDocument::default();
     stored.add_text(fields.id, &doc.id);
     stored.add_text(fields.doc_type, &doc.doc_type);

@@ -62,6 +62,7 @@ mod releases;
 mod run;
 mod select;
 mod settings;
+mod values;
 mod walk;
 mod work_items;
 

@@ -9,7 +9,6 @@ use gitlab_client::graphql::merge_request_follow_up as fu;
 use gitlab_client::graphql::project_merge_requests::{self, ProjectMergeRequestsVariables};
 use gitlab_client::graphql::{PAGE_SIZE, Time};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use crate::emit::{Closed, Emitter, Problems};
 use crate::ids::{join_body, merge_request_id};
@@ -17,6 +16,7 @@ use crate::listing::{Pager, extend_unique, follow_up, walk};
 use crate::notes;
 use crate::project::ProjectInfo;
 use crate::settings::SourceSettings;
+use crate::values::{NumberOrText, names};
 use crate::walk::each_item;
 
 /// Lists, completes and emits every merge request of `project`.
@@ -179,7 +179,8 @@ async fn rest<T: DeserializeOwned, Q>(
     problems.settle(&label, field, result)
 }
 
-/// The merge request's document; `merged_by` comes from `mergeUser` (§10.6).
+/// The merge request's document, its fields serialized straight from the decoded merge
+/// request; `merged_by` comes from `mergeUser` (§10.6).
 pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
     let discussions: Vec<Discussion> = mr
         .discussions
@@ -193,17 +194,15 @@ pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
             .into_iter()
             .chain(notes::searchable_bodies(&discussions)),
     );
-    let (author, author_name) = match mr.author {
-        Some(user) => (Value::String(user.username), Value::String(user.name)),
-        None => (Value::Null, Value::Null),
-    };
+    let author = mr.author.as_ref();
     macro_rules! names {
         ($connection:expr, $name:ident) => {
-            $connection
-                .into_iter()
-                .flat_map(|c| c.nodes.into_iter().flatten().flatten())
-                .map(|node| Value::String(node.$name))
-                .collect::<Vec<_>>()
+            names(
+                $connection
+                    .iter()
+                    .flat_map(|c| c.nodes.iter().flatten().flatten()),
+                |node| &node.$name,
+            )
         };
     }
     let mut doc = Document::new(
@@ -212,31 +211,25 @@ pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
     )
     .with("project_id", project.id.as_str())
     .with("project_path", project.full_path.as_str())
-    .with(
-        "iid",
-        match mr.iid.parse::<i64>() {
-            Ok(n) => Value::from(n),
-            Err(_) => Value::String(mr.iid),
-        },
-    )
-    .with("title", mr.title)
-    .with("description", mr.description)
+    .with("iid", NumberOrText(&mr.iid))
+    .with("title", &mr.title)
+    .with("description", &mr.description)
     .with("state", mr.state.as_str())
-    .with("created_at", mr.created_at)
-    .with("updated_at", mr.updated_at.clone())
-    .with("merged_at", mr.merged_at)
-    .with("closed_at", mr.closed_at)
-    .with("web_url", mr.web_url)
-    .with("source_branch", mr.source_branch)
-    .with("target_branch", mr.target_branch)
-    .with("author", author)
-    .with("author_name", author_name)
+    .with("created_at", &mr.created_at)
+    .with("updated_at", &mr.updated_at)
+    .with("merged_at", &mr.merged_at)
+    .with("closed_at", &mr.closed_at)
+    .with("web_url", &mr.web_url)
+    .with("source_branch", &mr.source_branch)
+    .with("target_branch", &mr.target_branch)
+    .with("author", author.map(|user| &user.username))
+    .with("author_name", author.map(|user| &user.name))
     .with("assignees", names!(mr.assignees, username))
     .with("reviewers", names!(mr.reviewers, username))
     .with("approved_by", names!(mr.approved_by, username))
-    .with("merged_by", mr.merge_user.map(|u| u.username))
+    .with("merged_by", mr.merge_user.as_ref().map(|u| &u.username))
     .with("labels", names!(mr.labels, title))
-    .with("notes", notes::into_objects(discussions));
+    .with("notes", notes::NoteObjects(&discussions));
     doc.timestamp = Some(mr.updated_at);
     doc.body = body;
     doc
@@ -267,14 +260,14 @@ mod tests {
         assert_eq!(doc.id, "mr_123_1");
         assert_eq!(doc.doc_type, "Merge Request");
         assert_eq!(doc.timestamp.as_deref(), Some("2024-01-04T00:00:00Z"));
-        assert_eq!(doc.fields["merged_by"], "carol");
-        assert_eq!(doc.fields["state"], "merged");
-        assert_eq!(doc.fields["iid"], 1);
-        assert_eq!(doc.fields["reviewers"], json!(["alice"]));
-        assert_eq!(doc.fields["approved_by"], json!(["alice"]));
-        assert_eq!(doc.fields["labels"], json!(["bug"]));
+        assert_eq!(doc.fields.value("merged_by"), "carol");
+        assert_eq!(doc.fields.value("state"), "merged");
+        assert_eq!(doc.fields.value("iid"), 1);
+        assert_eq!(doc.fields.value("reviewers"), json!(["alice"]));
+        assert_eq!(doc.fields.value("approved_by"), json!(["alice"]));
+        assert_eq!(doc.fields.value("labels"), json!(["bug"]));
         assert_eq!(
-            doc.fields["notes"][0]["position"]["new_path"],
+            doc.fields.value("notes")[0]["position"]["new_path"],
             "src/main.rs"
         );
         assert_eq!(doc.body, "Fix crash\n\nFixes #7\n\nLooks good");

@@ -3,7 +3,7 @@
 use gitlab_client::GitlabClient;
 use gitlab_client::graphql::common::{Discussion, Note};
 use gitlab_client::graphql::discussion_notes;
-use serde_json::{Map, Value, json};
+use serde::{Serialize, Serializer};
 
 use crate::emit::Problems;
 use crate::listing::{extend_unique, follow_up, walk};
@@ -14,43 +14,62 @@ pub(crate) fn notes_of(discussion: &Discussion) -> impl Iterator<Item = &Note> {
 }
 
 /// One note as the reference stores it: `id body created_at updated_at system author
-/// author_name` and, for diff notes, `position`. A deleted author gives `null`s. The note's
-/// strings move into the object (no copies).
-pub(crate) fn note_object(note: Note) -> Value {
-    let (author, author_name) = match note.author {
-        Some(user) => (Value::String(user.username), Value::String(user.name)),
-        None => (Value::Null, Value::Null),
-    };
-    let mut object = Map::new();
-    object.insert("id".into(), Value::String(note.id));
-    object.insert("body".into(), Value::String(note.body));
-    object.insert("created_at".into(), Value::String(note.created_at));
-    object.insert("updated_at".into(), Value::String(note.updated_at));
-    object.insert("system".into(), Value::Bool(note.system));
-    object.insert("author".into(), author);
-    object.insert("author_name".into(), author_name);
-    if let Some(position) = note.position {
-        object.insert(
-            "position".into(),
-            json!({
-                "new_line": position.new_line,
-                "old_line": position.old_line,
-                "new_path": position.new_path,
-                "old_path": position.old_path,
-                "position_type": position.position_type.as_str(),
-            }),
-        );
-    }
-    Value::Object(object)
+/// author_name` and, for diff notes, `position`. A deleted author gives `null`s. Serialized
+/// straight from the decoded note (no copies), keys in the sorted order the reference's
+/// dictionaries had in earlier versions, so content hashes stay the same.
+#[derive(Debug, Serialize)]
+pub(crate) struct NoteObject<'a> {
+    author: Option<&'a str>,
+    author_name: Option<&'a str>,
+    body: &'a str,
+    created_at: &'a str,
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    position: Option<PositionObject<'a>>,
+    system: bool,
+    updated_at: &'a str,
 }
 
-/// Every note of every discussion, discussions in API order, notes in order within each.
-pub(crate) fn into_objects(discussions: impl IntoIterator<Item = Discussion>) -> Vec<Value> {
-    discussions
-        .into_iter()
-        .flat_map(|discussion| discussion.notes.nodes.into_iter().flatten().flatten())
-        .map(note_object)
-        .collect()
+/// A diff note's `position` object.
+#[derive(Debug, Serialize)]
+struct PositionObject<'a> {
+    new_line: Option<i32>,
+    new_path: Option<&'a str>,
+    old_line: Option<i32>,
+    old_path: Option<&'a str>,
+    position_type: &'a str,
+}
+
+impl<'a> NoteObject<'a> {
+    /// The object of one note.
+    pub(crate) fn of(note: &'a Note) -> Self {
+        NoteObject {
+            author: note.author.as_ref().map(|user| user.username.as_str()),
+            author_name: note.author.as_ref().map(|user| user.name.as_str()),
+            body: &note.body,
+            created_at: &note.created_at,
+            id: &note.id,
+            position: note.position.as_ref().map(|position| PositionObject {
+                new_line: position.new_line,
+                new_path: position.new_path.as_deref(),
+                old_line: position.old_line,
+                old_path: position.old_path.as_deref(),
+                position_type: position.position_type.as_str(),
+            }),
+            system: note.system,
+            updated_at: &note.updated_at,
+        }
+    }
+}
+
+/// Every note of every discussion, discussions in API order, notes in order within each;
+/// serializes as the document's `notes` array.
+pub(crate) struct NoteObjects<'a>(pub(crate) &'a [Discussion]);
+
+impl Serialize for NoteObjects<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().flat_map(notes_of).map(NoteObject::of))
+    }
 }
 
 /// Note bodies, for the searchable `body` (system notes left out: they are noise for search).
@@ -98,6 +117,7 @@ pub(crate) async fn complete_notes(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
 
     fn discussions() -> Vec<Discussion> {
         serde_json::from_value(json!([
@@ -120,8 +140,9 @@ mod tests {
 
     #[test]
     fn notes_flatten_in_order_with_the_reference_shape() {
-        let notes = into_objects(discussions());
-        assert_eq!(notes.len(), 3);
+        let discussions = discussions();
+        let notes = serde_json::to_value(NoteObjects(&discussions)).expect("notes serialize");
+        assert_eq!(notes.as_array().map(Vec::len), Some(3));
         assert_eq!(
             notes[0],
             json!({"id": "gid://gitlab/Note/1", "body": "first", "created_at": "2024-01-01T00:00:00Z",

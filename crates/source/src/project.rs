@@ -83,10 +83,10 @@ mod tests {
         assert_eq!(doc.id, "project_123");
         assert_eq!(doc.doc_type, "Project");
         assert_eq!(doc.timestamp.as_deref(), Some("2024-03-01T10:00:00Z"));
-        assert_eq!(doc.fields["project_id"], "123");
-        assert_eq!(doc.fields["full_path"], "acme/app");
-        assert_eq!(doc.fields["default_branch"], "main");
-        assert_eq!(doc.fields["star_count"], 5);
+        assert_eq!(doc.fields.value("project_id"), "123");
+        assert_eq!(doc.fields.value("full_path"), "acme/app");
+        assert_eq!(doc.fields.value("default_branch"), "main");
+        assert_eq!(doc.fields.value("star_count"), 5);
         assert_eq!(doc.body, "App\n\nThe app.");
         assert_eq!(info.group, Some(("acme".to_owned(), Some("9".to_owned()))));
     }

@@ -208,9 +208,9 @@ mod tests {
         let doc = metadata(&entry("README.md", "blob"), &project, "main");
         assert_eq!(doc.id, "file_123_README.md");
         assert_eq!(doc.doc_type, "File");
-        assert_eq!(doc.fields["extension"], ".md");
+        assert_eq!(doc.fields.value("extension"), ".md");
         assert_eq!(
-            doc.fields["web_url"],
+            doc.fields.value("web_url"),
             "https://gitlab.example/acme/app/-/blob/main/README.md"
         );
         assert_eq!(doc.timestamp.as_deref(), Some("2024-03-01T10:00:00Z"));

@@ -141,11 +141,11 @@ mod tests {
         let doc = document(&release, &project).expect("tagged release");
         assert_eq!(doc.id, "release_123_v1.0.0");
         assert_eq!(doc.timestamp.as_deref(), Some("2024-01-11T00:00:00Z"));
-        assert_eq!(doc.fields["milestones"], json!(["1.0"]));
-        assert_eq!(doc.fields["asset_count"], 3);
-        assert_eq!(doc.fields["commit_sha"], "abc123");
+        assert_eq!(doc.fields.value("milestones"), json!(["1.0"]));
+        assert_eq!(doc.fields.value("asset_count"), 3);
+        assert_eq!(doc.fields.value("commit_sha"), "abc123");
         assert_eq!(
-            doc.fields["asset_links"],
+            doc.fields.value("asset_links"),
             json!([{"name": "bin", "url": "https://x/bin", "type": "PACKAGE"}])
         );
         assert_eq!(doc.body, "First\n\nInitial release");

@@ -15,6 +15,7 @@ use crate::emit::Problems;
 use crate::ids::{group_key, join_body, work_item_id};
 use crate::listing::{extend_unique, follow_up};
 use crate::notes;
+use crate::values::{NumberOrText, names};
 
 /// One work item with its widgets gathered (absent widgets stay `None`).
 #[derive(Debug, Default)]
@@ -255,7 +256,7 @@ impl WorkItemData {
         }
     }
 
-    /// The work item's document. Consumes the item: its strings move into the document.
+    /// The work item's document, its fields serialized straight from the decoded item.
     pub(crate) fn document(self, owner: &Owner<'_>) -> Option<Document> {
         let head = self.head?;
         let discussions = self.discussions.map(|(d, _)| d).unwrap_or_default();
@@ -269,38 +270,31 @@ impl WorkItemData {
             Owner::Group { path, .. } => group_key(path),
         };
         let type_name = head.work_item_type.name;
-        let (author, author_name) = match head.author {
-            Some(user) => (Value::String(user.username), Value::String(user.name)),
-            None => (Value::Null, Value::Null),
-        };
+        let author = head.author.as_ref();
         let mut doc = Document::new(work_item_id(&type_name, &owner_key, &head.iid), type_name)
-            .with("iid", number_or_text(head.iid))
-            .with("title", head.title)
-            .with("description", self.description)
+            .with("iid", NumberOrText(&head.iid))
+            .with("title", &head.title)
+            .with("description", &self.description)
             .with("state", head.state.as_str())
-            .with("created_at", head.created_at)
-            .with("updated_at", head.updated_at.clone())
-            .with("closed_at", head.closed_at)
-            .with("web_url", head.web_url)
-            .with("author", author)
-            .with("author_name", author_name)
+            .with("created_at", &head.created_at)
+            .with("updated_at", &head.updated_at)
+            .with("closed_at", &head.closed_at)
+            .with("web_url", &head.web_url)
+            .with("author", author.map(|user| &user.username))
+            .with("author_name", author.map(|user| &user.name))
             .with(
                 "assignees",
-                self.assignees
-                    .into_iter()
-                    .flat_map(|(users, _)| users)
-                    .map(|user| Value::String(user.username))
-                    .collect::<Vec<_>>(),
+                names(self.assignees.iter().flat_map(|(users, _)| users), |user| {
+                    &user.username
+                }),
             )
             .with(
                 "labels",
-                self.labels
-                    .into_iter()
-                    .flat_map(|(labels, _)| labels)
-                    .map(|label| Value::String(label.title))
-                    .collect::<Vec<_>>(),
+                names(self.labels.iter().flat_map(|(labels, _)| labels), |label| {
+                    &label.title
+                }),
             )
-            .with("notes", notes::into_objects(discussions));
+            .with("notes", notes::NoteObjects(&discussions));
         match owner {
             Owner::Project { id, path } => {
                 doc = doc.with("project_id", *id).with("project_path", *path);
@@ -309,13 +303,13 @@ impl WorkItemData {
                 doc = doc
                     .with("group_id", owner_key)
                     .with("group_path", *path)
-                    .with("group_numeric_id", json!(id));
+                    .with("group_numeric_id", id);
             }
         }
         if let Some(hierarchy) = self.hierarchy {
             if let Some(parent) = hierarchy.parent {
                 doc = doc
-                    .with("parent_epic_iid", number_or_text(parent.iid))
+                    .with("parent_epic_iid", NumberOrText(&parent.iid))
                     .with("parent_epic_title", parent.title);
             }
             doc = doc.with("children_count", hierarchy.children.len()).with(
@@ -349,14 +343,6 @@ impl WorkItemData {
         doc.timestamp = Some(head.updated_at);
         doc.body = body;
         Some(doc)
-    }
-}
-
-/// GitLab's iids are strings; the reference stores them as numbers when they are numeric.
-fn number_or_text(iid: String) -> Value {
-    match iid.parse::<i64>() {
-        Ok(n) => Value::from(n),
-        Err(_) => Value::String(iid),
     }
 }
 
@@ -417,15 +403,15 @@ mod tests {
         assert_eq!(doc.id, "issue_123_7");
         assert_eq!(doc.doc_type, "Issue");
         assert_eq!(doc.timestamp.as_deref(), Some("2024-02-01T00:00:00Z"));
-        assert_eq!(doc.fields["iid"], 7);
-        assert_eq!(doc.fields["state"], "OPEN");
-        assert_eq!(doc.fields["description"], "It crashes.");
-        assert_eq!(doc.fields["assignees"], json!(["bob"]));
-        assert_eq!(doc.fields["labels"], json!(["bug", "P1"]));
-        assert_eq!(doc.fields["author"], "alice");
-        assert_eq!(doc.fields["project_id"], "123");
-        assert_eq!(doc.fields["project_path"], "acme/app");
-        assert_eq!(doc.fields["notes"][0]["author"], Value::Null);
+        assert_eq!(doc.fields.value("iid"), 7);
+        assert_eq!(doc.fields.value("state"), "OPEN");
+        assert_eq!(doc.fields.value("description"), "It crashes.");
+        assert_eq!(doc.fields.value("assignees"), json!(["bob"]));
+        assert_eq!(doc.fields.value("labels"), json!(["bug", "P1"]));
+        assert_eq!(doc.fields.value("author"), "alice");
+        assert_eq!(doc.fields.value("project_id"), "123");
+        assert_eq!(doc.fields.value("project_path"), "acme/app");
+        assert_eq!(doc.fields.value("notes")[0]["author"], Value::Null);
         for absent in [
             "children_count",
             "children",
@@ -469,16 +455,19 @@ mod tests {
             .expect("document");
         assert_eq!(doc.id, "epic_my-group_sub_12");
         assert_eq!(doc.doc_type, "Epic");
-        assert_eq!(doc.fields["group_id"], "my-group_sub");
-        assert_eq!(doc.fields["group_path"], "my-group/sub");
-        assert_eq!(doc.fields["group_numeric_id"], "42");
-        assert_eq!(doc.fields["parent_epic_iid"], 3);
-        assert_eq!(doc.fields["parent_epic_title"], "Vision");
-        assert_eq!(doc.fields["children_count"], 1);
-        assert_eq!(doc.fields["children"][0]["iid"], "13");
-        assert_eq!(doc.fields["linked_items_count"], 1);
-        assert_eq!(doc.fields["linked_items"][0]["work_item_title"], "Other");
-        assert_eq!(doc.fields["notes"], json!([]));
+        assert_eq!(doc.fields.value("group_id"), "my-group_sub");
+        assert_eq!(doc.fields.value("group_path"), "my-group/sub");
+        assert_eq!(doc.fields.value("group_numeric_id"), "42");
+        assert_eq!(doc.fields.value("parent_epic_iid"), 3);
+        assert_eq!(doc.fields.value("parent_epic_title"), "Vision");
+        assert_eq!(doc.fields.value("children_count"), 1);
+        assert_eq!(doc.fields.value("children")[0]["iid"], "13");
+        assert_eq!(doc.fields.value("linked_items_count"), 1);
+        assert_eq!(
+            doc.fields.value("linked_items")[0]["work_item_title"],
+            "Other"
+        );
+        assert_eq!(doc.fields.value("notes"), json!([]));
         assert!(!doc.fields.contains_key("project_id"));
         assert_eq!(
             doc.scope(),

@@ -80,16 +80,16 @@ async fn planned_projects_get_only_their_kinds_filters_and_readmes() {
     assert_eq!(types, ["File", "Issue", "Project"].into_iter().collect());
     let projects: Vec<&Document> = docs.iter().filter(|d| d.doc_type == "Project").collect();
     assert_eq!(projects.len(), 1, "only the planned project");
-    assert_eq!(projects[0].fields["full_path"], chosen.as_str());
+    assert_eq!(projects[0].fields.value("full_path"), chosen.as_str());
     assert!(
         docs.iter()
             .filter(|d| d.doc_type == "Issue")
-            .all(|d| d.fields["state"] == "CLOSED")
+            .all(|d| d.fields.value("state") == "CLOSED")
     );
-    let files: Vec<&str> = docs
+    let files: Vec<String> = docs
         .iter()
         .filter(|d| d.doc_type == "File")
-        .filter_map(|d| d.fields["file_path"].as_str())
+        .filter_map(|d| d.fields.get_str("file_path").map(Into::into))
         .collect();
     assert_eq!(files, ["docs/README.md"]);
 

@@ -75,8 +75,9 @@ async fn full_sync_of_the_small_simulator_emits_every_expected_document() {
         "the oversized and the invalid UTF-8 README: {skipped:#?}"
     );
     let mr = &kept["mr_1000_1"];
-    let len =
-        |doc: &connector_core::Document, key: &str| doc.fields[key].as_array().map_or(0, Vec::len);
+    let len = |doc: &connector_core::Document, key: &str| {
+        doc.fields.value(key).as_array().map_or(0, Vec::len)
+    };
     assert_eq!(len(mr, "labels"), 120, "MR labels completed by follow-ups");
     assert_eq!(len(mr, "reviewers"), 105);
     assert_eq!(len(mr, "approved_by"), 102);

@@ -140,7 +140,7 @@ struct NoClosedIssues;
 
 impl DocumentFilter for NoClosedIssues {
     fn accepts(&self, doc: &Document) -> bool {
-        doc.fields.get("title").and_then(|v| v.as_str()) != Some("closed")
+        doc.fields.get_str("title").as_deref() != Some("closed")
     }
 }
 
