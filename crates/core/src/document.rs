@@ -59,6 +59,19 @@ impl Document {
         }
     }
 
+    /// A document with no fields yet and room for `field_bytes` bytes of them (see
+    /// [`Fields::with_capacity`]; the builder calls [`Fields::shrink_to_fit`] when done).
+    pub fn with_capacity(
+        id: impl Into<String>,
+        doc_type: impl Into<String>,
+        field_bytes: usize,
+    ) -> Self {
+        Document {
+            fields: Fields::with_capacity(field_bytes),
+            ..Document::new(id, doc_type)
+        }
+    }
+
     /// Sets one field to `value` serialized as JSON, returning the document (builder style).
     /// The document's own keys (`id`, `type`, `_timestamp`, `body`) are set through its
     /// members instead and are ignored here.

@@ -27,6 +27,21 @@ impl Fields {
         Fields::default()
     }
 
+    /// No fields yet, with room for `bytes` bytes of members (a builder that knows the size of
+    /// its text saves regrowing the buffer while it sets the fields).
+    pub fn with_capacity(bytes: usize) -> Self {
+        Fields {
+            members: Vec::with_capacity(bytes),
+            entries: Vec::with_capacity(32),
+        }
+    }
+
+    /// Gives back the room [`Fields::with_capacity`] reserved beyond what the fields took.
+    pub fn shrink_to_fit(&mut self) {
+        self.members.shrink_to_fit();
+        self.entries.shrink_to_fit();
+    }
+
     /// Sets `key` to `value` serialized as JSON, replacing any previous value (which moves the
     /// field to the end). A value that cannot be serialized (a map with non-string keys) is
     /// stored as `null`.

@@ -134,29 +134,43 @@ pub fn encode_delete(index: &str, id: &str) -> EncodedOp {
 
 /// Cuts operations into requests of at most `max_lines` NDJSON lines and `max_bytes` bytes
 /// (the reference's flush rules: flush before an operation that would overflow a non-empty
-/// batch, and after one that fills it; a single oversized operation goes alone).
-pub fn cut(
-    ops: impl IntoIterator<Item = EncodedOp>,
-    max_lines: usize,
-    max_bytes: usize,
-) -> Vec<Batch> {
-    let mut batches = Vec::new();
-    let mut current = Batch::default();
-    for op in ops {
-        let overflows = current.lines + op.kind.lines() > max_lines
-            || current.body.len() + op.bytes.len() > max_bytes;
-        if !current.ops.is_empty() && overflows {
-            batches.push(std::mem::take(&mut current));
+/// batch, and after one that fills it; a single oversized operation goes alone). Each body is
+/// allocated once, at its final size.
+pub fn cut(ops: Vec<EncodedOp>, max_lines: usize, max_bytes: usize) -> Vec<Batch> {
+    let mut sizes = Vec::new();
+    let (mut count, mut lines, mut bytes) = (0, 0, 0);
+    for op in &ops {
+        if count > 0 && (lines + op.kind.lines() > max_lines || bytes + op.bytes.len() > max_bytes)
+        {
+            sizes.push((count, bytes));
+            (count, lines, bytes) = (0, 0, 0);
         }
-        current.push(op);
-        if current.lines >= max_lines || current.body.len() >= max_bytes {
-            batches.push(std::mem::take(&mut current));
+        count += 1;
+        lines += op.kind.lines();
+        bytes += op.bytes.len();
+        if lines >= max_lines || bytes >= max_bytes {
+            sizes.push((count, bytes));
+            (count, lines, bytes) = (0, 0, 0);
         }
     }
-    if !current.ops.is_empty() {
-        batches.push(current);
+    if count > 0 {
+        sizes.push((count, bytes));
     }
-    batches
+    let mut ops = ops.into_iter();
+    sizes
+        .into_iter()
+        .map(|(count, bytes)| {
+            let mut batch = Batch {
+                body: Vec::with_capacity(bytes),
+                ops: Vec::with_capacity(count),
+                lines: 0,
+            };
+            for op in ops.by_ref().take(count) {
+                batch.push(op);
+            }
+            batch
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -199,12 +213,15 @@ mod tests {
     #[test]
     fn cuts_by_line_count() {
         let ops = (0..5)
-            .map(|i| encode_index("i", &doc(&format!("d{i}"), ""), &IngestPipeline::default()));
+            .map(|i| encode_index("i", &doc(&format!("d{i}"), ""), &IngestPipeline::default()))
+            .collect();
         let batches = cut(ops, 4, usize::MAX);
         let sizes: Vec<usize> = batches.iter().map(|b| b.ops.len()).collect();
         assert_eq!(sizes, [2, 2, 1]);
         assert!(batches.iter().all(|b| b.lines <= 4));
-        let deletes = (0..5).map(|i| encode_delete("i", &format!("d{i}")));
+        let deletes = (0..5)
+            .map(|i| encode_delete("i", &format!("d{i}")))
+            .collect();
         let sizes: Vec<usize> = cut(deletes, 4, usize::MAX)
             .iter()
             .map(|b| b.ops.len())

@@ -39,15 +39,18 @@ pub fn file_id(project: &str, path: &str) -> String {
     format!("file_{project}_{path}")
 }
 
-/// Joins the non-empty parts of the searchable text with blank lines.
+/// Joins the non-empty parts of the searchable text with blank lines (allocated once, at its
+/// final size: the text can be megabytes).
 pub fn join_body<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
-    let mut body = String::new();
-    for part in parts
+    let parts: Vec<&str> = parts
         .into_iter()
         .flatten()
         .map(str::trim)
         .filter(|p| !p.is_empty())
-    {
+        .collect();
+    let separators = 2 * parts.len().saturating_sub(1);
+    let mut body = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + separators);
+    for part in parts {
         if !body.is_empty() {
             body.push_str("\n\n");
         }

@@ -3,7 +3,7 @@
 
 use connector_core::{DocType, Document, ObjectKind, ScopeKey};
 use gitlab_client::GitlabClient;
-use gitlab_client::graphql::common::Discussion;
+use gitlab_client::graphql::common::{Discussion, PageInfo};
 use gitlab_client::graphql::merge_request::MergeRequest;
 use gitlab_client::graphql::merge_request_follow_up as fu;
 use gitlab_client::graphql::project_merge_requests::{self, ProjectMergeRequestsVariables};
@@ -66,8 +66,37 @@ pub(crate) async fn sync(
     }
 }
 
-/// Fetches the rest of every nested list of `mr` that overflowed its first page.
+/// Fetches the rest of every nested list of `mr` that overflowed its first page. Few merge
+/// requests overflow; the follow-ups' future is large, so it is built (boxed) only for those.
 async fn complete(
+    client: &GitlabClient,
+    what: &str,
+    mr: &mut MergeRequest,
+    problems: &mut Problems,
+) {
+    if overflows(mr) {
+        Box::pin(complete_lists(client, what, mr, problems)).await;
+    }
+}
+
+/// Whether any nested list of `mr` (or any discussion's notes) has a next page.
+fn overflows(mr: &MergeRequest) -> bool {
+    let next = |page_info: &PageInfo| page_info.next_cursor().is_some();
+    mr.assignees.as_ref().is_some_and(|c| next(&c.page_info))
+        || mr.reviewers.as_ref().is_some_and(|c| next(&c.page_info))
+        || mr.approved_by.as_ref().is_some_and(|c| next(&c.page_info))
+        || mr.labels.as_ref().is_some_and(|c| next(&c.page_info))
+        || next(&mr.discussions.page_info)
+        || mr
+            .discussions
+            .nodes
+            .iter()
+            .flatten()
+            .flatten()
+            .any(|d| next(&d.notes.page_info))
+}
+
+async fn complete_lists(
     client: &GitlabClient,
     what: &str,
     mr: &mut MergeRequest,
@@ -205,9 +234,10 @@ pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
             )
         };
     }
-    let mut doc = Document::new(
+    let mut doc = Document::with_capacity(
         merge_request_id(&project.id, &mr.iid),
         DocType::MERGE_REQUEST,
+        notes::field_bytes(&body, &discussions),
     )
     .with("project_id", project.id.as_str())
     .with("project_path", project.full_path.as_str())
@@ -230,6 +260,7 @@ pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
     .with("merged_by", mr.merge_user.as_ref().map(|u| &u.username))
     .with("labels", names!(mr.labels, title))
     .with("notes", notes::NoteObjects(&discussions));
+    doc.fields.shrink_to_fit();
     doc.timestamp = Some(mr.updated_at);
     doc.body = body;
     doc

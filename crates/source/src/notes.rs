@@ -72,6 +72,15 @@ impl Serialize for NoteObjects<'_> {
     }
 }
 
+/// About how many bytes the fields of a work item or merge request take: its text (`body`
+/// holds the title, description and note bodies), each note's other members, and the rest.
+pub(crate) fn field_bytes(body: &str, discussions: &[Discussion]) -> usize {
+    const PER_NOTE: usize = 256;
+    const OTHER_FIELDS: usize = 1024;
+    let notes: usize = discussions.iter().map(|d| notes_of(d).count()).sum();
+    body.len() + notes * PER_NOTE + OTHER_FIELDS
+}
+
 /// Note bodies, for the searchable `body` (system notes left out: they are noise for search).
 pub(crate) fn searchable_bodies(discussions: &[Discussion]) -> impl Iterator<Item = Option<&str>> {
     discussions

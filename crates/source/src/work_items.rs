@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::emit::Problems;
 use crate::ids::{group_key, join_body, work_item_id};
 use crate::listing::{extend_unique, follow_up};
-use crate::notes;
+use crate::notes::{self, field_bytes};
 use crate::values::{NumberOrText, names};
 
 /// One work item with its widgets gathered (absent widgets stay `None`).
@@ -147,6 +147,35 @@ impl WorkItemData {
         what: &str,
         problems: &mut Problems,
     ) {
+        // Few items overflow; the follow-ups' future is large, so it is built (boxed) only
+        // for those, and moving every item's future stays cheap.
+        if self.overflows() {
+            Box::pin(self.complete_lists(client, what, problems)).await;
+        }
+    }
+
+    /// Whether any nested list (or any discussion's notes) has a next page.
+    fn overflows(&self) -> bool {
+        fn has_next<T>(list: &Option<(Vec<T>, Option<String>)>) -> bool {
+            list.as_ref().is_some_and(|(_, next)| next.is_some())
+        }
+        has_next(&self.assignees)
+            || has_next(&self.labels)
+            || has_next(&self.discussions)
+            || has_next(&self.linked)
+            || self.hierarchy.as_ref().is_some_and(|h| h.next.is_some())
+            || self.discussions.as_ref().is_some_and(|(list, _)| {
+                list.iter()
+                    .any(|d| d.notes.page_info.next_cursor().is_some())
+            })
+    }
+
+    async fn complete_lists(
+        &mut self,
+        client: &GitlabClient,
+        what: &str,
+        problems: &mut Problems,
+    ) {
         let Some(id) = self.head.as_ref().map(|h| h.id.clone()) else {
             return;
         };
@@ -271,7 +300,8 @@ impl WorkItemData {
         };
         let type_name = head.work_item_type.name;
         let author = head.author.as_ref();
-        let mut doc = Document::new(work_item_id(&type_name, &owner_key, &head.iid), type_name)
+        let id = work_item_id(&type_name, &owner_key, &head.iid);
+        let mut doc = Document::with_capacity(id, type_name, field_bytes(&body, &discussions))
             .with("iid", NumberOrText(&head.iid))
             .with("title", &head.title)
             .with("description", &self.description)
@@ -340,6 +370,7 @@ impl WorkItemData {
                 .with("linked_items_count", items.len())
                 .with("linked_items", items);
         }
+        doc.fields.shrink_to_fit();
         doc.timestamp = Some(head.updated_at);
         doc.body = body;
         Some(doc)
