@@ -18,9 +18,11 @@ use serde::de::DeserializeOwned;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
-use crate::connection::{ConnectionAt, DataShape, RawConnection, WholeData};
+use crate::connection::{Connection, WholeData};
 use crate::pacing::Pacer;
-use crate::response::{decode_graphql, decode_json, read_capped, status_error};
+use crate::response::{
+    GraphqlBody, by_connection, by_shape, decode_graphql, decode_json, read_capped, status_error,
+};
 use crate::retry::{RetryPolicy, StatusClass, classify_status};
 use crate::stats::{ApiKind, ClientStats, StatsSnapshot};
 use crate::transport::build_http_client;
@@ -77,6 +79,7 @@ pub struct RestResponse<T> {
 }
 
 /// Why one attempt failed, and what to do about it.
+#[derive(Debug)]
 pub(crate) enum Failure {
     /// Retry with backoff; report this error when attempts run out.
     Transient(ClientError),
@@ -134,34 +137,35 @@ impl GitlabClient {
     where
         V: Serialize,
     {
-        self.graphql_as(label, operation, WholeData).await
+        self.graphql_as(label, operation, by_shape(WholeData)).await
     }
 
     /// Like [`GitlabClient::graphql`], but decodes only the connection at `path` inside `data`
-    /// (for example `["project", "workItems"]`), keeping its nodes as raw JSON for the caller to
-    /// decode one by one; `data` is `None` when any step of the path is absent or `null`. This is
-    /// the listing path: no `Value` tree of the page is built.
-    pub async fn graphql_connection<Q, V>(
+    /// (for example `["project", "workItems"]`), its nodes as `T`; a node that does not decode
+    /// is returned raw in [`Connection::bad`] and costs only itself. `data` is `None` when any
+    /// step of the path is absent or `null`. This is the listing path: the page is read in one
+    /// pass and no `Value` tree of it is built.
+    pub async fn graphql_connection<T, Q, V>(
         &self,
         label: &str,
         operation: cynic::Operation<Q, V>,
         path: &'static [&'static str],
-    ) -> Result<GraphqlResponse<RawConnection>, ClientError>
+    ) -> Result<GraphqlResponse<Connection<T>>, ClientError>
     where
+        T: DeserializeOwned,
         V: Serialize,
     {
-        self.graphql_as(label, operation, ConnectionAt(path)).await
+        self.graphql_as(label, operation, by_connection(path)).await
     }
 
-    async fn graphql_as<Q, V, S>(
+    async fn graphql_as<Q, V, O>(
         &self,
         label: &str,
         operation: cynic::Operation<Q, V>,
-        shape: S,
-    ) -> Result<GraphqlResponse<S::Output>, ClientError>
+        decode: impl Fn(&[u8], &str) -> Result<GraphqlBody<O>, Failure> + Copy,
+    ) -> Result<GraphqlResponse<O>, ClientError>
     where
         V: Serialize,
-        S: DataShape,
     {
         let body = Bytes::from(serde_json::to_vec(&operation).map_err(|source| {
             ClientError::Serialize {
@@ -182,7 +186,7 @@ impl GitlabClient {
                     .header(CONTENT_TYPE, "application/json")
                     .body(body.clone())
             },
-            |resp, attempt, slot| decode_graphql(resp, label.to_owned(), attempt, shape, slot),
+            |resp, attempt, slot| decode_graphql(resp, label.to_owned(), attempt, decode, slot),
         )
         .await
     }

@@ -2,14 +2,17 @@
 //!
 //! A listing page only needs the connection at a known path (`project.workItems`, …). Instead
 //! of building a `serde_json::Value` tree of the whole page and walking it, the path is walked
-//! while parsing, every other field is skipped, and each node is kept as its raw JSON text: the
-//! caller decodes nodes one at a time into typed items, so a node that does not decode costs
-//! only itself (spec §10.5) and no intermediate tree is ever allocated.
+//! while parsing and every other field is skipped. The nodes are decoded into typed items in
+//! that same pass; only when some node does not decode is the page read again with every node
+//! kept as raw JSON and decoded on its own, so a bad node costs only itself (spec §10.5).
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor,
+};
 use serde_json::value::RawValue;
 
 use crate::graphql::common::PageInfo;
@@ -21,6 +24,45 @@ pub struct RawConnection {
     pub nodes: Vec<Box<RawValue>>,
     /// `pageInfo` (the default, "no next page", when GitLab left it out).
     pub page_info: PageInfo,
+}
+
+/// One page of a connection with its nodes decoded as `T` (`null` entries dropped).
+#[derive(Debug)]
+pub struct Connection<T> {
+    /// The nodes that decoded, in page order.
+    pub nodes: Vec<T>,
+    /// The nodes that did not, raw, with the reason.
+    pub bad: Vec<BadNode>,
+    /// `pageInfo` (the default, "no next page", when GitLab left it out).
+    pub page_info: PageInfo,
+}
+
+/// A node that did not decode into its item type.
+#[derive(Debug)]
+pub struct BadNode {
+    /// The node as GitLab sent it.
+    pub node: Box<RawValue>,
+    /// Why it did not decode.
+    pub error: serde_json::Error,
+}
+
+impl<T: DeserializeOwned> Connection<T> {
+    /// Decodes each raw node on its own, keeping the ones that fail apart.
+    pub fn of_raw(raw: RawConnection) -> Self {
+        let mut nodes = Vec::with_capacity(raw.nodes.len());
+        let mut bad = Vec::new();
+        for node in raw.nodes {
+            match serde_json::from_str::<T>(node.get()) {
+                Ok(item) => nodes.push(item),
+                Err(error) => bad.push(BadNode { node, error }),
+            }
+        }
+        Connection {
+            nodes,
+            bad,
+            page_info: raw.page_info,
+        }
+    }
 }
 
 /// What `data` is decoded into: the whole tree, or only the connection at a path.
@@ -44,15 +86,69 @@ impl DataShape for WholeData {
     }
 }
 
-/// The connection found by walking `path` (object keys) down from `data`.
-#[derive(Clone, Copy)]
-pub(crate) struct ConnectionAt(pub &'static [&'static str]);
+/// The connection found by walking `path` (object keys) down from `data`, decoded as `C`
+/// ([`RawConnection`] or [`TypedConnection`]).
+pub(crate) struct ConnectionAt<C> {
+    path: &'static [&'static str],
+    connection: PhantomData<fn() -> C>,
+}
 
-impl DataShape for ConnectionAt {
-    type Output = RawConnection;
+impl<C> ConnectionAt<C> {
+    /// The connection at `path`.
+    pub(crate) fn new(path: &'static [&'static str]) -> Self {
+        ConnectionAt {
+            path,
+            connection: PhantomData,
+        }
+    }
+}
+
+impl<C> Clone for ConnectionAt<C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C> Copy for ConnectionAt<C> {}
+
+impl<C: WireShape> DataShape for ConnectionAt<C> {
+    type Output = C;
 
     fn decode<'de, D: Deserializer<'de>>(self, data: D) -> Result<Option<Self::Output>, D::Error> {
-        data.deserialize_option(PathVisitor { path: self.0 })
+        data.deserialize_option(PathVisitor::<C> {
+            path: self.path,
+            connection: PhantomData,
+        })
+    }
+}
+
+/// A connection type read at the end of a path.
+pub(crate) trait WireShape: Sized {
+    /// Reads the connection object.
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+impl WireShape for RawConnection {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = WireConnection::<Box<RawValue>>::deserialize(deserializer)?;
+        Ok(RawConnection {
+            nodes: wire.nodes.into_iter().flatten().flatten().collect(),
+            page_info: wire.page_info.unwrap_or_default(),
+        })
+    }
+}
+
+/// A connection whose nodes all decoded as `T` (reading fails on the first that does not).
+pub(crate) struct TypedConnection<T>(pub(crate) Connection<T>);
+
+impl<T: DeserializeOwned> WireShape for TypedConnection<T> {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = WireConnection::<T>::deserialize(deserializer)?;
+        Ok(TypedConnection(Connection {
+            nodes: wire.nodes.into_iter().flatten().flatten().collect(),
+            bad: Vec::new(),
+            page_info: wire.page_info.unwrap_or_default(),
+        }))
     }
 }
 
@@ -67,23 +163,24 @@ impl<'de, S: DataShape> DeserializeSeed<'de> for ShapeSeed<S> {
     }
 }
 
-/// The wire shape of a connection; nodes stay raw.
+/// The wire shape of a connection with nodes of type `N`.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireConnection {
+#[serde(rename_all = "camelCase", bound = "N: DeserializeOwned")]
+struct WireConnection<N> {
     #[serde(default)]
-    nodes: Option<Vec<Option<Box<RawValue>>>>,
+    nodes: Option<Vec<Option<N>>>,
     #[serde(default)]
     page_info: Option<PageInfo>,
 }
 
 /// Walks one path step: `null` ends the walk with `None`, an object is searched for the next key.
-struct PathVisitor {
+struct PathVisitor<C> {
     path: &'static [&'static str],
+    connection: PhantomData<fn() -> C>,
 }
 
-impl<'de> Visitor<'de> for PathVisitor {
-    type Value = Option<RawConnection>;
+impl<'de, C: WireShape> Visitor<'de> for PathVisitor<C> {
+    type Value = Option<C>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object or null")
@@ -99,26 +196,25 @@ impl<'de> Visitor<'de> for PathVisitor {
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         match self.path.split_first() {
-            None => {
-                let wire = WireConnection::deserialize(deserializer)?;
-                Ok(Some(RawConnection {
-                    nodes: wire.nodes.into_iter().flatten().flatten().collect(),
-                    page_info: wire.page_info.unwrap_or_default(),
-                }))
-            }
-            Some((key, rest)) => deserializer.deserialize_map(KeyVisitor { key, rest }),
+            None => C::read(deserializer).map(Some),
+            Some((key, rest)) => deserializer.deserialize_map(KeyVisitor::<C> {
+                key,
+                rest,
+                connection: PhantomData,
+            }),
         }
     }
 }
 
 /// Looks for `key` in an object, walking on with `rest` below it and skipping everything else.
-struct KeyVisitor {
+struct KeyVisitor<C> {
     key: &'static str,
     rest: &'static [&'static str],
+    connection: PhantomData<fn() -> C>,
 }
 
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Option<RawConnection>;
+impl<'de, C: WireShape> Visitor<'de> for KeyVisitor<C> {
+    type Value = Option<C>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "an object with `{}`", self.key)
@@ -128,7 +224,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
         let mut found = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if key == self.key {
-                found = map.next_value_seed(ShapeSeed(ConnectionAt(self.rest)))?;
+                found = map.next_value_seed(ShapeSeed(ConnectionAt::<C>::new(self.rest)))?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -143,7 +239,7 @@ mod tests {
 
     fn decode(json: &str, path: &'static [&'static str]) -> Option<RawConnection> {
         let mut de = serde_json::Deserializer::from_str(json);
-        let out = ShapeSeed(ConnectionAt(path))
+        let out = ShapeSeed(ConnectionAt::<RawConnection>::new(path))
             .deserialize(&mut de)
             .expect("decodes");
         de.end().expect("nothing after the value");
@@ -186,9 +282,12 @@ mod tests {
     fn a_non_object_step_is_an_error() {
         let mut de = serde_json::Deserializer::from_str(r#"{"project": [1]}"#);
         assert!(
-            ShapeSeed(ConnectionAt(&["project", "workItems"]))
-                .deserialize(&mut de)
-                .is_err()
+            ShapeSeed(ConnectionAt::<RawConnection>::new(&[
+                "project",
+                "workItems"
+            ]))
+            .deserialize(&mut de)
+            .is_err()
         );
     }
 }

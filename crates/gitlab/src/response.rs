@@ -11,7 +11,9 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use crate::ClientError;
 use crate::client::{Failure, GraphqlResponse, MAX_JSON_BODY_BYTES};
-use crate::connection::{DataShape, ShapeSeed};
+use crate::connection::{
+    Connection, ConnectionAt, DataShape, RawConnection, ShapeSeed, TypedConnection,
+};
 use crate::retry::is_transient_graphql_message;
 
 /// How much of an error body is kept in [`ClientError::Status`].
@@ -19,8 +21,8 @@ const ERROR_BODY_PREVIEW_CHARS: usize = 200;
 
 /// A GraphQL response body: `data` decoded as `S` says, `errors` reduced to their messages,
 /// anything else skipped.
-struct GraphqlBody<S: DataShape> {
-    data: Option<S::Output>,
+pub(crate) struct GraphqlBody<O> {
+    data: Option<O>,
     errors: Vec<String>,
 }
 
@@ -33,7 +35,7 @@ struct RawGraphqlError {
 struct BodyVisitor<S>(S);
 
 impl<'de, S: DataShape> Visitor<'de> for BodyVisitor<S> {
-    type Value = GraphqlBody<S>;
+    type Value = GraphqlBody<S::Output>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a GraphQL response object")
@@ -149,7 +151,11 @@ fn decode_failure(source: serde_json::Error, op: &str) -> Failure {
 }
 
 /// Decodes a GraphQL body in one pass, `data` as `shape` says.
-fn decode_body<S: DataShape>(bytes: &[u8], op: &str, shape: S) -> Result<GraphqlBody<S>, Failure> {
+fn decode_body<S: DataShape>(
+    bytes: &[u8],
+    op: &str,
+    shape: S,
+) -> Result<GraphqlBody<S::Output>, Failure> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     deserializer
         .deserialize_map(BodyVisitor(shape))
@@ -157,18 +163,58 @@ fn decode_body<S: DataShape>(bytes: &[u8], op: &str, shape: S) -> Result<Graphql
         .map_err(|source| decode_failure(source, op))
 }
 
+/// Decodes a GraphQL body whose `data` holds a connection at `path`, its nodes as `T`: in one
+/// pass when every node decodes, else (a node GitLab sent in a shape we do not expect) once
+/// more with raw nodes, each decoded on its own so only the bad ones are left out.
+fn decode_connection<T: DeserializeOwned>(
+    bytes: &[u8],
+    op: &str,
+    path: &'static [&'static str],
+) -> Result<GraphqlBody<Connection<T>>, Failure> {
+    match decode_body(bytes, op, ConnectionAt::<TypedConnection<T>>::new(path)) {
+        Ok(GraphqlBody { data, errors }) => Ok(GraphqlBody {
+            data: data.map(|typed| typed.0),
+            errors,
+        }),
+        Err(Failure::Final(ClientError::Decode { .. })) => {
+            let GraphqlBody { data, errors } =
+                decode_body(bytes, op, ConnectionAt::<RawConnection>::new(path))?;
+            Ok(GraphqlBody {
+                data: data.map(Connection::of_raw),
+                errors,
+            })
+        }
+        Err(failure) => Err(failure),
+    }
+}
+
+/// A decoder of GraphQL bodies whose `data` is read as `shape` says.
+pub(crate) fn by_shape<S: DataShape>(
+    shape: S,
+) -> impl Fn(&[u8], &str) -> Result<GraphqlBody<S::Output>, Failure> + Copy {
+    move |bytes, op| decode_body(bytes, op, shape)
+}
+
+/// A decoder of GraphQL bodies whose `data` holds a connection of `T` at `path` (see
+/// [`decode_connection`]).
+pub(crate) fn by_connection<T: DeserializeOwned>(
+    path: &'static [&'static str],
+) -> impl Fn(&[u8], &str) -> Result<GraphqlBody<Connection<T>>, Failure> + Copy {
+    move |bytes, op| decode_connection(bytes, op, path)
+}
+
 /// Reads and decodes a GraphQL response; transient GraphQL errors (timeouts, "try again") are
 /// retried, other errors are returned with whatever `data` came along.
-pub(crate) async fn decode_graphql<S: DataShape>(
+pub(crate) async fn decode_graphql<O>(
     resp: Response,
     op: String,
     attempt: u32,
-    shape: S,
+    decode: impl FnOnce(&[u8], &str) -> Result<GraphqlBody<O>, Failure>,
     slot: OwnedSemaphorePermit,
-) -> Result<GraphqlResponse<S::Output>, Failure> {
+) -> Result<GraphqlResponse<O>, Failure> {
     let bytes = read_capped(resp, &op, MAX_JSON_BODY_BYTES, attempt).await?;
     drop(slot);
-    let GraphqlBody { data, errors } = decode_body(&bytes, &op, shape)?;
+    let GraphqlBody { data, errors } = decode(&bytes, &op)?;
     if errors.iter().any(|m| is_transient_graphql_message(m)) {
         return Err(Failure::Transient(ClientError::Graphql {
             op,
@@ -180,4 +226,66 @@ pub(crate) async fn decode_graphql<S: DataShape>(
         tracing::debug!(op, errors = ?errors, "graphql errors returned to the caller");
     }
     Ok(GraphqlResponse { data, errors })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Item {
+        iid: String,
+        n: i32,
+    }
+
+    const PATH: &[&str] = &["project", "workItems"];
+
+    fn page(nodes: &str) -> String {
+        format!(
+            r#"{{"data": {{"project": {{"workItems": {{
+                "pageInfo": {{"hasNextPage": true, "endCursor": "abc"}},
+                "nodes": {nodes}}}}}}}, "errors": [{{"message": "field x failed"}}]}}"#
+        )
+    }
+
+    #[test]
+    fn a_page_whose_nodes_all_decode_is_read_in_one_pass() {
+        let body = page(r#"[{"iid": "1", "n": 1}, null, {"iid": "2", "n": 2}]"#);
+        let GraphqlBody { data, errors } =
+            decode_connection::<Item>(body.as_bytes(), "op", PATH).expect("decodes");
+        let connection = data.expect("connection present");
+        let iids: Vec<&str> = connection.nodes.iter().map(|i| i.iid.as_str()).collect();
+        assert_eq!(iids, ["1", "2"]);
+        assert!(connection.bad.is_empty());
+        assert_eq!(connection.page_info.next_cursor(), Some("abc"));
+        assert_eq!(errors, ["field x failed"]);
+    }
+
+    #[test]
+    fn a_bad_node_is_kept_apart_and_the_others_decoded() {
+        let body =
+            page(r#"[{"iid": "1", "n": 1}, {"iid": "2", "n": "oops"}, {"iid": "3", "n": 3}]"#);
+        let GraphqlBody { data, errors } =
+            decode_connection::<Item>(body.as_bytes(), "op", PATH).expect("decodes");
+        let connection = data.expect("connection present");
+        let kept: Vec<(&str, i32)> = connection
+            .nodes
+            .iter()
+            .map(|i| (i.iid.as_str(), i.n))
+            .collect();
+        assert_eq!(kept, [("1", 1), ("3", 3)]);
+        assert_eq!(connection.bad.len(), 1);
+        assert!(connection.bad[0].node.get().contains("oops"));
+        assert_eq!(connection.page_info.next_cursor(), Some("abc"));
+        assert_eq!(errors, ["field x failed"]);
+    }
+
+    #[test]
+    fn a_cut_body_is_a_transient_failure() {
+        let body = page(r#"[{"iid": "1", "n": 1}"#);
+        assert!(matches!(
+            decode_connection::<Item>(body.as_bytes(), "op", PATH),
+            Err(Failure::Transient(ClientError::Decode { .. }))
+        ));
+    }
 }

@@ -2,7 +2,7 @@
 //! complexity/timeout errors (DESIGN principle 9), partial data kept, nodes decoded one by one.
 
 use gitlab_client::graphql::common::PageInfo;
-use gitlab_client::{GitlabClient, RawConnection};
+use gitlab_client::{BadNode, Connection, GitlabClient, RawConnection};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -14,9 +14,11 @@ use crate::emit::Emitter;
 
 /// One page of a connection, still raw.
 #[derive(Debug, Default)]
-pub(crate) struct Page {
-    /// The raw nodes (`null` entries dropped).
-    pub nodes: Vec<Box<RawValue>>,
+pub(crate) struct Page<T> {
+    /// The nodes that decoded (`null` entries dropped).
+    pub nodes: Vec<T>,
+    /// The nodes that did not, named and explained (see [`bad_nodes`]).
+    pub bad: Vec<BadNode>,
     /// Cursor of the next page, when there is one.
     pub next: Option<String>,
     /// GraphQL errors that came with the data: the page may be missing items.
@@ -47,11 +49,12 @@ pub(crate) fn walk<'a>(data: &'a Value, keys: &[&str]) -> Option<&'a Value> {
         .filter(|value| !value.is_null())
 }
 
-impl Page {
+impl<T> Page<T> {
     /// The page of a decoded connection, with the GraphQL errors that came with it.
-    fn of(connection: RawConnection, errors: Vec<String>) -> Page {
+    fn of(connection: Connection<T>, errors: Vec<String>) -> Page<T> {
         Page {
             nodes: connection.nodes,
+            bad: connection.bad,
             next: connection.page_info.next_cursor().map(str::to_owned),
             errors,
         }
@@ -60,7 +63,7 @@ impl Page {
 
 /// Splits a connection object found in a `Value` (follow-up answers) into raw nodes and paging
 /// state.
-fn split_connection(mut connection: Value, errors: Vec<String>) -> Page {
+fn split_connection(mut connection: Value) -> RawConnection {
     let nodes = match connection.get_mut("nodes").map(Value::take) {
         Some(Value::Array(nodes)) => nodes
             .iter()
@@ -74,11 +77,7 @@ fn split_connection(mut connection: Value, errors: Vec<String>) -> Page {
         .map(Value::take)
         .and_then(|info| serde_json::from_value(info).ok())
         .unwrap_or_default();
-    Page {
-        nodes,
-        next: page_info.next_cursor().map(str::to_owned),
-        errors,
-    }
+    RawConnection { nodes, page_info }
 }
 
 /// Decodes raw nodes one at a time; a node that does not decode is returned as
@@ -87,18 +86,23 @@ pub(crate) fn decode_nodes<T: DeserializeOwned>(
     kind: &str,
     nodes: Vec<Box<RawValue>>,
 ) -> (Vec<T>, Vec<(String, String)>) {
-    let mut decoded = Vec::with_capacity(nodes.len());
-    let mut bad = Vec::new();
-    for node in nodes {
-        match serde_json::from_str::<T>(node.get()) {
-            Ok(item) => decoded.push(item),
-            Err(error) => bad.push((
+    let connection = Connection::<T>::of_raw(RawConnection {
+        nodes,
+        ..RawConnection::default()
+    });
+    (connection.nodes, bad_nodes(kind, connection.bad))
+}
+
+/// Names and explains the nodes of a `kind` listing that did not decode.
+pub(crate) fn bad_nodes(kind: &str, bad: Vec<BadNode>) -> Vec<(String, String)> {
+    bad.into_iter()
+        .map(|BadNode { node, error }| {
+            (
                 node_name(kind, &node),
                 format!("malformed {kind} from GitLab: {error}"),
-            )),
-        }
-    }
-    (decoded, bad)
+            )
+        })
+        .collect()
 }
 
 /// Names a node that did not decode by its first identifying field.
@@ -144,12 +148,13 @@ impl Pager {
     }
 
     /// Fetches the next page; `None` after the last one. After an `Err` the pager is done.
-    pub(crate) async fn next<Q, V, F>(
+    pub(crate) async fn next<T, Q, V, F>(
         &mut self,
         client: &GitlabClient,
         build: F,
-    ) -> Option<Result<Page, Error>>
+    ) -> Option<Result<Page<T>, Error>>
     where
+        T: DeserializeOwned,
         V: Serialize,
         F: Fn(i32, Option<String>) -> cynic::Operation<Q, V>,
     {
@@ -172,7 +177,7 @@ impl Pager {
 }
 
 /// A fetched page (or the listing's error) with its room in the page budget.
-pub(crate) type HeldPage = (Result<Page, Error>, OwnedSemaphorePermit);
+pub(crate) type HeldPage<T> = (Result<Page<T>, Error>, OwnedSemaphorePermit);
 
 /// The pages of `pager`, fetched one ahead of their consumer: the returned future fetches page
 /// N+1 while the receiver's owner handles page N, so a listing's chain of requests is not
@@ -181,13 +186,14 @@ pub(crate) type HeldPage = (Result<Page, Error>, OwnedSemaphorePermit);
 /// every page holds room in the sync's page budget ([`Emitter::page_room`]) until its
 /// consumer drops it. Run the future alongside the consumer (`join!`); it stops after the last
 /// page, after an error, or as soon as the receiver is dropped.
-pub(crate) fn ahead<'a, Q, V, F>(
+pub(crate) fn ahead<'a, T, Q, V, F>(
     client: &'a GitlabClient,
     out: &'a Emitter,
     mut pager: Pager,
     build: F,
-) -> (mpsc::Receiver<HeldPage>, impl Future<Output = ()> + 'a)
+) -> (mpsc::Receiver<HeldPage<T>>, impl Future<Output = ()> + 'a)
 where
+    T: DeserializeOwned + 'a,
     Q: 'a,
     V: Serialize + 'a,
     F: Fn(i32, Option<String>) -> cynic::Operation<Q, V> + 'a,
@@ -208,14 +214,15 @@ where
 }
 
 /// One request, repeated with half the page size while GitLab calls it too complex.
-async fn fetch<Q, V, F>(
+async fn fetch<T, Q, V, F>(
     client: &GitlabClient,
     label: &str,
     path: &'static [&'static str],
     first: &mut i32,
     build: F,
-) -> Result<Page, Error>
+) -> Result<Page<T>, Error>
 where
+    T: DeserializeOwned,
     V: Serialize,
     F: Fn(i32) -> cynic::Operation<Q, V>,
 {
@@ -296,10 +303,10 @@ where
                 messages: response.errors,
             });
         };
-        let page = split_connection(connection, response.errors);
+        let page = split_connection(connection);
         result.nodes.extend(page.nodes);
-        result.errors.extend(page.errors);
-        after = page.next;
+        result.errors.extend(response.errors);
+        after = page.page_info.next_cursor().map(str::to_owned);
     }
     Ok(result)
 }
@@ -352,16 +359,15 @@ mod tests {
     }
 
     #[test]
-    fn connection_split_keeps_partial_data_with_errors() {
+    fn connection_split_keeps_nodes_and_cursor() {
         let data = json!({"project": {"workItems": {
             "pageInfo": {"hasNextPage": true, "endCursor": "abc"},
             "nodes": [{"iid": "1"}, null]
         }}});
         let connection = walk(&data, &["project", "workItems"]).expect("connection present");
-        let page = split_connection(connection.clone(), vec!["field x failed".into()]);
+        let page = split_connection(connection.clone());
         assert_eq!(page.nodes.len(), 1);
-        assert_eq!(page.next.as_deref(), Some("abc"));
-        assert_eq!(page.errors, ["field x failed"]);
+        assert_eq!(page.page_info.next_cursor(), Some("abc"));
         assert!(walk(&json!({"project": null}), &["project", "workItems"]).is_none());
     }
 

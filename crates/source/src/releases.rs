@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::emit::{Closed, Emitter, Problems};
 use crate::ids::{join_body, release_id};
-use crate::listing::{Pager, decode_nodes};
+use crate::listing::{Pager, bad_nodes};
 use crate::project::ProjectInfo;
 
 /// Lists and emits every release of `project`.
@@ -27,7 +27,7 @@ pub(crate) async fn sync(
         PAGE_SIZE,
     );
     while let Some(page) = pager
-        .next(client, |first, after| {
+        .next::<Release, _, _, _>(client, |first, after| {
             project_releases::build(&project.full_path, first, after)
         })
         .await
@@ -38,9 +38,8 @@ pub(crate) async fn sync(
         };
         let mut problems = Problems::default();
         problems.partial(pager.label(), &page.errors);
-        let (items, bad) = decode_nodes::<Release>("release", page.nodes);
-        problems.skip(bad);
-        for release in items {
+        problems.skip(bad_nodes("release", page.bad));
+        for release in page.nodes {
             match document(&release, project) {
                 Some(doc) => out.document(doc).await?,
                 None => problems.skip(vec![(

@@ -8,7 +8,7 @@ use gitlab_client::graphql::{FULL_PATHS_BATCH, PAGE_SIZE, member_projects, proje
 
 use crate::Error;
 use crate::emit::{Emitter, Problems};
-use crate::listing::{Pager, decode_nodes};
+use crate::listing::{Pager, bad_nodes};
 use connector_core::ScopeKey;
 
 /// Page size of `projects(fullPaths:)`: a batch holds at most 50 paths.
@@ -29,16 +29,17 @@ pub(crate) fn member_projects(
     stream::unfold(
         (client, out, pager),
         |(client, out, mut pager)| async move {
-            let page = pager.next(&client, member_projects::build).await?;
+            let page = pager
+                .next::<Project, _, _, _>(&client, member_projects::build)
+                .await?;
             let result = match page {
                 Ok(page) => {
                     let mut problems = Problems::default();
                     problems.partial(pager.label(), &page.errors);
-                    let (projects, bad) = decode_nodes::<Project>("project", page.nodes);
-                    problems.skip(bad);
+                    problems.skip(bad_nodes("project", page.bad));
                     // A closed stream stops the producers later on; nothing to do here.
                     let _ = problems.emit(&out, &ScopeKey::Projects).await;
-                    Ok(projects)
+                    Ok(page.nodes)
                 }
                 Err(error) => Err(error),
             };
@@ -65,7 +66,7 @@ pub(crate) async fn explicit_projects(
             BY_PATH_PAGE_SIZE,
         );
         while let Some(page) = pager
-            .next(client, |first, after| {
+            .next::<Project, _, _, _>(client, |first, after| {
                 projects_by_path::build(batch.to_vec(), first, after)
             })
             .await
@@ -73,11 +74,10 @@ pub(crate) async fn explicit_projects(
             let page = page?;
             let mut problems = Problems::default();
             problems.partial(pager.label(), &page.errors);
-            let (projects, bad) = decode_nodes::<Project>("project", page.nodes);
-            problems.skip(bad);
+            problems.skip(bad_nodes("project", page.bad));
             // A closed stream stops the producers later on; nothing to do here.
             let _ = problems.emit(out, &ScopeKey::Projects).await;
-            found.extend(projects);
+            found.extend(page.nodes);
         }
     }
     order_and_check(paths, found)

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::emit::{Closed, Emitter, Problems};
-use crate::listing::{Pager, ahead, decode_nodes};
+use crate::listing::{Pager, ahead, bad_nodes};
 
 /// Walks every page of `pager` (fetched one ahead of the documents, see [`ahead`]). A page's
 /// GraphQL errors and undecodable nodes (`kind` names them) are reported against `scope`; each
@@ -40,10 +40,9 @@ where
             };
             let mut problems = Problems::default();
             problems.partial(&label, &page.errors);
-            let (items, bad) = decode_nodes::<T>(kind, page.nodes);
-            problems.skip(bad);
+            problems.skip(bad_nodes(kind, page.bad));
             problems.emit(out, scope).await?;
-            for item in items {
+            for item in page.nodes {
                 let (doc, problems) = document(item).await;
                 if let Some(doc) = doc {
                     out.document(doc).await?;

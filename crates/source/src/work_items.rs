@@ -170,12 +170,7 @@ impl WorkItemData {
             })
     }
 
-    async fn complete_lists(
-        &mut self,
-        client: &GitlabClient,
-        what: &str,
-        problems: &mut Problems,
-    ) {
+    async fn complete_lists(&mut self, client: &GitlabClient, what: &str, problems: &mut Problems) {
         let Some(id) = self.head.as_ref().map(|h| h.id.clone()) else {
             return;
         };
