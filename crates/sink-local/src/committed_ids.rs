@@ -18,36 +18,39 @@ pub(crate) struct CommittedIds {
 
 impl CommittedIds {
     /// Records one commit: `written` ids are now in the index, `deleted` ones are not.
+    ///
+    /// Merges in place, from the back: a copy of the whole list (2.2 MB at the end of a
+    /// 275,000 document sync) would briefly double it at every commit.
     pub(crate) fn add_commit<'a>(
         &mut self,
         written: impl Iterator<Item = &'a str>,
         deleted: impl Iterator<Item = &'a str>,
     ) {
         let mut added: Vec<u64> = written.map(hash).collect();
-        let mut removed: Vec<u64> = deleted.map(hash).collect();
-        if added.is_empty() && removed.is_empty() {
-            return;
-        }
         added.sort_unstable();
-        removed.sort_unstable();
-        let old = &self.hashes;
-        let mut merged = Vec::with_capacity(old.len() + added.len());
-        let (mut at_old, mut at_added) = (0, 0);
-        while at_old < old.len() || at_added < added.len() {
-            let next = if at_added == added.len()
-                || (at_old < old.len() && old[at_old] <= added[at_added])
-            {
-                at_old += 1;
-                old[at_old - 1]
+        let old_len = self.hashes.len();
+        self.hashes.reserve_exact(added.len());
+        self.hashes.resize(old_len + added.len(), 0);
+        let (mut at_old, mut at_added) = (old_len, added.len());
+        for at in (0..self.hashes.len()).rev() {
+            if at_added == 0 {
+                break;
+            }
+            if at_old > 0 && self.hashes[at_old - 1] > added[at_added - 1] {
+                at_old -= 1;
+                self.hashes[at] = self.hashes[at_old];
             } else {
-                at_added += 1;
-                added[at_added - 1]
-            };
-            if merged.last() != Some(&next) && removed.binary_search(&next).is_err() {
-                merged.push(next);
+                at_added -= 1;
+                self.hashes[at] = added[at_added];
             }
         }
-        self.hashes = merged;
+        self.hashes.dedup();
+        let mut removed: Vec<u64> = deleted.map(hash).collect();
+        if !removed.is_empty() {
+            removed.sort_unstable();
+            self.hashes
+                .retain(|hash| removed.binary_search(hash).is_err());
+        }
     }
 
     /// Whether this writer committed `id` (and has not deleted it since).

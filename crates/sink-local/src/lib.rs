@@ -23,12 +23,12 @@
 //! | field          | tantivy type            | content                                        |
 //! |----------------|-------------------------|------------------------------------------------|
 //! | `_id`          | raw string, indexed, stored | the document `_id` (upsert key)            |
-//! | `type`         | raw string, indexed, stored, fast | `type`, for `--type` filters         |
+//! | `type`         | raw string, indexed, stored | `type`, for `--type` filters               |
 //! | `title`        | text, stored            | [`Document::title`](connector_core::Document::title) |
 //! | `body`         | text, stored            | the body, searched and used for snippets       |
 //! | `url`          | stored                  | `web_url`                                      |
 //! | `scope`        | stored                  | the [`ScopeKey`](connector_core::ScopeKey) as text (`project 7 issues`) |
-//! | `content_hash` | u64, indexed, stored, fast | [`Document::content_hash`](connector_core::Document::content_hash) |
+//! | `content_hash` | u64, stored             | [`Document::content_hash`](connector_core::Document::content_hash) |
 //! | `source`       | stored                  | the full `_source` JSON (the serialized `Document`) |
 //!
 //! # Example

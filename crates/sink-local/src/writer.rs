@@ -131,7 +131,13 @@ impl WriterState {
         dir: &Path,
         commit_every: CommitEvery,
     ) -> Result<WriterState, LocalIndexError> {
-        let (index, fields) = store::open(dir, true)?;
+        let (mut index, fields) = store::open(dir, true)?;
+        // Tantivy compresses each 16 KB block of the document store on a thread of its own by
+        // default: one more thread (and malloc arena) and a hand-off per block, for LZ4 work
+        // that takes the indexing thread about 4 µs per document. Inline it; the other core
+        // is busy decoding GitLab JSON anyway (see `WRITER_THREADS`). Recorded in meta.json at
+        // the next commit, which older builds read the same.
+        index.settings_mut().docstore_compress_dedicated_thread = false;
         let writer = Some(take_writer(&index, dir)?);
         let preexisting = index
             .searchable_segment_metas()

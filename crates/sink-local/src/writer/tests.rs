@@ -164,3 +164,14 @@ fn an_id_deleted_and_committed_is_created_again() {
     assert_eq!(committed(dir.path()), 1);
     assert!(state.reader.is_none(), "a first sync never opens a reader");
 }
+
+#[test]
+fn the_document_store_is_compressed_on_the_indexing_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = WriterState::open(dir.path(), every(u64::MAX, u64::MAX)).unwrap();
+    state.write(vec![issue("issue_1_1", "x")]).unwrap();
+    state.commit().unwrap();
+    let index = Index::open_in_dir(dir.path()).unwrap();
+    assert!(!index.settings().docstore_compress_dedicated_thread);
+    assert_eq!(committed(dir.path()), 1);
+}
