@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
+use crate::buffers::BodyBuffers;
 use crate::connection::{Connection, WholeData};
 use crate::pacing::Pacer;
 use crate::response::{
@@ -48,6 +49,7 @@ struct Inner {
     pacer: Pacer,
     semaphore: Arc<Semaphore>,
     stats: ClientStats,
+    buffers: BodyBuffers,
 }
 
 impl fmt::Debug for GitlabClient {
@@ -117,6 +119,7 @@ impl GitlabClient {
                 ),
                 semaphore: Arc::new(Semaphore::new(settings.max_concurrent_requests)),
                 stats: ClientStats::default(),
+                buffers: BodyBuffers::default(),
             }),
         })
     }
@@ -186,7 +189,10 @@ impl GitlabClient {
                     .header(CONTENT_TYPE, "application/json")
                     .body(body.clone())
             },
-            |resp, attempt, slot| decode_graphql(resp, label.to_owned(), attempt, decode, slot),
+            |resp, attempt, slot| {
+                let buffer = self.inner.buffers.take();
+                decode_graphql(resp, label.to_owned(), attempt, decode, slot, buffer)
+            },
         )
         .await
     }

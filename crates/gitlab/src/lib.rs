@@ -10,6 +10,7 @@
 //!
 //! Layers: below is reqwest; above is `gitlab-source`, which turns GitLab objects into documents.
 
+mod buffers;
 pub mod client;
 pub mod connection;
 pub mod error;

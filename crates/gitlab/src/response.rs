@@ -4,12 +4,13 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use reqwest::{Response, StatusCode};
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use tokio::sync::OwnedSemaphorePermit;
 
 use crate::ClientError;
+use crate::buffers::BodyBuffer;
 use crate::client::{Failure, GraphqlResponse, MAX_JSON_BODY_BYTES};
 use crate::connection::{
     Connection, ConnectionAt, DataShape, RawConnection, ShapeSeed, TypedConnection,
@@ -96,11 +97,24 @@ pub(crate) async fn status_error(
 /// Reads a body of at most `limit` bytes without buffering more: `Content-Length` is checked
 /// first, then the stream is cut as soon as it passes the limit.
 pub(crate) async fn read_capped(
-    mut resp: Response,
+    resp: Response,
     op: &str,
     limit: u64,
     attempt: u32,
 ) -> Result<Bytes, Failure> {
+    let mut buf = Vec::new();
+    read_capped_into(resp, op, limit, attempt, &mut buf).await?;
+    Ok(Bytes::from(buf))
+}
+
+/// [`read_capped`] into `buf` (a reused buffer, see [`crate::buffers`]).
+pub(crate) async fn read_capped_into(
+    mut resp: Response,
+    op: &str,
+    limit: u64,
+    attempt: u32,
+    buf: &mut Vec<u8>,
+) -> Result<(), Failure> {
     let too_large = |size| {
         Failure::Final(ClientError::TooLarge {
             op: op.to_owned(),
@@ -111,7 +125,7 @@ pub(crate) async fn read_capped(
     if let Some(len) = resp.content_length().filter(|len| *len > limit) {
         return Err(too_large(Some(len)));
     }
-    let mut buf = BytesMut::with_capacity(resp.content_length().unwrap_or(0) as usize);
+    buf.reserve(resp.content_length().unwrap_or(0) as usize);
     loop {
         match resp.chunk().await {
             Ok(Some(chunk)) => {
@@ -120,7 +134,7 @@ pub(crate) async fn read_capped(
                 }
                 buf.extend_from_slice(&chunk);
             }
-            Ok(None) => return Ok(buf.freeze()),
+            Ok(None) => return Ok(()),
             Err(source) => {
                 return Err(Failure::Transient(ClientError::Transport {
                     op: op.to_owned(),
@@ -211,10 +225,12 @@ pub(crate) async fn decode_graphql<O>(
     attempt: u32,
     decode: impl FnOnce(&[u8], &str) -> Result<GraphqlBody<O>, Failure>,
     slot: OwnedSemaphorePermit,
+    mut buffer: BodyBuffer,
 ) -> Result<GraphqlResponse<O>, Failure> {
-    let bytes = read_capped(resp, &op, MAX_JSON_BODY_BYTES, attempt).await?;
+    read_capped_into(resp, &op, MAX_JSON_BODY_BYTES, attempt, &mut buffer).await?;
     drop(slot);
-    let GraphqlBody { data, errors } = decode(&bytes, &op)?;
+    let GraphqlBody { data, errors } = decode(&buffer, &op)?;
+    drop(buffer);
     if errors.iter().any(|m| is_transient_graphql_message(m)) {
         return Err(Failure::Transient(ClientError::Graphql {
             op,

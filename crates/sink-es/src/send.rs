@@ -18,13 +18,17 @@ pub enum ItemOutcome {
     Failed(String),
 }
 
+/// What [`send_batch`] returns: each operation with its outcome, in batch order, and the
+/// batch's body buffer for reuse when nothing else holds it any more.
+pub type Sent = (Vec<(EncodedOp, ItemOutcome)>, Option<Vec<u8>>);
+
 /// Sends `batch` and returns each operation with its outcome, in batch order.
 pub async fn send_batch(
     client: &EsClient,
     batch: Batch,
     pipeline: Option<&str>,
     retry: &RetryPolicy,
-) -> Result<Vec<(EncodedOp, ItemOutcome)>, SinkEsError> {
+) -> Result<Sent, SinkEsError> {
     let Batch { body, ops, .. } = batch;
     let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; ops.len()];
     let mut pending: Vec<usize> = (0..ops.len()).collect();
@@ -72,7 +76,8 @@ pub async fn send_batch(
         pending = again;
         attempt += 1;
     }
-    Ok(ops
+    let spare = whole.try_into_mut().ok().map(Vec::from);
+    let sent = ops
         .into_iter()
         .zip(outcomes)
         .map(|((op, _), outcome)| {
@@ -80,7 +85,8 @@ pub async fn send_batch(
                 outcome.unwrap_or_else(|| ItemOutcome::Failed("no bulk response item".into()));
             (op, outcome)
         })
-        .collect())
+        .collect();
+    Ok((sent, spare))
 }
 
 fn outcome(item: BulkItem) -> ItemOutcome {

@@ -23,6 +23,8 @@ pub struct ElasticsearchSink {
     settings: SinkSettings,
     monitor: ErrorMonitor,
     index_ready: bool,
+    /// Body buffers of sent requests, reused for the next ones (see [`encoder::cut`]).
+    spare_bodies: Vec<Vec<u8>>,
 }
 
 impl ElasticsearchSink {
@@ -34,6 +36,7 @@ impl ElasticsearchSink {
             settings,
             monitor,
             index_ready: false,
+            spare_bodies: Vec::new(),
         }
     }
 
@@ -65,7 +68,12 @@ impl ElasticsearchSink {
         &mut self,
         ops: Vec<EncodedOp>,
     ) -> Result<Vec<(EncodedOp, ItemOutcome)>, SinkEsError> {
-        let batches = encoder::cut(ops, self.settings.chunk_lines, self.settings.chunk_bytes);
+        let batches = encoder::cut(
+            ops,
+            self.settings.chunk_lines,
+            self.settings.chunk_bytes,
+            &mut self.spare_bodies,
+        );
         let client = &self.client;
         let pipeline = Some(self.settings.pipeline.name.as_str());
         let retry = &self.settings.item_retry;
@@ -76,7 +84,13 @@ impl ElasticsearchSink {
             .await;
         let mut all = Vec::new();
         for result in results {
-            all.extend(result?);
+            let (sent, spare) = result?;
+            all.extend(sent);
+            if let Some(body) = spare
+                && self.spare_bodies.len() <= self.settings.max_concurrency
+            {
+                self.spare_bodies.push(body);
+            }
         }
         Ok(all)
     }

@@ -89,3 +89,51 @@ async fn write_list_delete_cycle_survives_item_429s_and_runs_the_pipeline() {
             .any(|r| r.path == "/_bulk" && r.query.contains("pipeline=search-default-ingestion"))
     );
 }
+
+#[tokio::test]
+async fn a_sent_body_comes_back_and_the_next_request_is_cut_into_it() {
+    use es_client::IngestPipeline;
+    use sink_es::encoder::{cut, encode_index};
+    use sink_es::send::send_batch;
+
+    let state = EsSimState::new(SimConfig::default());
+    let mut settings = EsSettings::new(start(state.clone()).await);
+    settings.retry = fast_retry();
+    let client = EsClient::new(settings).unwrap();
+    let ops = |from: usize| {
+        (from..from + 5)
+            .map(|i| {
+                let doc = Document::new(format!("issue_7_{i}"), "Issue").with("project_id", "7");
+                encode_index("search-gitlab", &doc, &IngestPipeline::default())
+            })
+            .collect()
+    };
+    let mut spare = Vec::new();
+    let first = cut(ops(0), 1000, usize::MAX, &mut spare).remove(0);
+    let address = first.body.as_ptr();
+    let (sent, body) = send_batch(&client, first, None, &fast_retry())
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 5);
+    spare.extend(body);
+    assert_eq!(
+        spare.len(),
+        1,
+        "the body is handed back once the request is done"
+    );
+    let second = cut(ops(5), 1000, usize::MAX, &mut spare).remove(0);
+    assert_eq!(
+        second.body.as_ptr(),
+        address,
+        "the next body reuses the buffer"
+    );
+    assert!(spare.is_empty());
+    let (sent, _) = send_batch(&client, second, None, &fast_retry())
+        .await
+        .unwrap();
+    assert!(
+        sent.iter()
+            .all(|(_, outcome)| matches!(outcome, sink_es::send::ItemOutcome::Done(_)))
+    );
+    assert_eq!(state.documents("search-gitlab").unwrap().len(), 10);
+}
