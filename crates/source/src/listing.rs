@@ -1,5 +1,6 @@
-//! Cursor pagination over raw GraphQL answers: one request per page, page-size halving on
-//! complexity/timeout errors (DESIGN principle 9), partial data kept, nodes decoded one by one.
+//! Cursor pagination over GraphQL connections: one request per page, page-size halving on
+//! complexity/timeout errors (DESIGN principle 9), partial data kept, a node that does not
+//! decode skipped alone; and the follow-ups that complete a nested list.
 
 use gitlab_client::graphql::common::PageInfo;
 use gitlab_client::{BadNode, Connection, GitlabClient, RawConnection};
@@ -12,7 +13,7 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc};
 use crate::Error;
 use crate::emit::Emitter;
 
-/// One page of a connection, still raw.
+/// One page of a connection, its nodes decoded.
 #[derive(Debug, Default)]
 pub(crate) struct Page<T> {
     /// The nodes that decoded (`null` entries dropped).
