@@ -77,7 +77,7 @@ pub struct GitlabArgs {
     /// Most GitLab requests in flight at once [default: 8].
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
-    /// Projects synced in parallel [default: 4].
+    /// Projects synced in parallel [default: 32].
     #[arg(long, value_name = "N")]
     pub project_concurrency: Option<usize>,
     /// Cap on GitLab requests per minute, on top of GitLab's own RateLimit headers.
