@@ -48,7 +48,7 @@ impl Fields {
     pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: impl Serialize) {
         let key = key.into();
         if self.contains_key(&key) {
-            self.remove(&key);
+            self.drop_member(&key);
         }
         self.append(key, |out| write_json(out, &value));
     }
@@ -109,6 +109,12 @@ impl Fields {
     /// Removes `key`, returning its value.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let removed = self.get(key)?;
+        self.drop_member(key);
+        Some(removed)
+    }
+
+    /// Drops `key`'s member, rewriting the others in order.
+    fn drop_member(&mut self, key: &str) {
         let members = std::mem::take(&mut self.members);
         for (name, range) in std::mem::take(&mut self.entries) {
             if name != key {
@@ -116,12 +122,6 @@ impl Fields {
                 self.append(name, |out| out.extend_from_slice(json));
             }
         }
-        Some(removed)
-    }
-
-    /// The names of the fields, in insertion order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(name, _)| name.as_ref())
     }
 
     /// How many fields are set.
@@ -175,7 +175,6 @@ mod tests {
         fields.insert("a", "x\"y");
         fields.insert(String::from("c"), Option::<String>::None);
         assert_eq!(fields.members(), br#""b":1,"a":"x\"y","c":null"#);
-        assert_eq!(fields.keys().collect::<Vec<_>>(), ["b", "a", "c"]);
         assert_eq!(fields.get("b"), Some(json!(1)));
         assert_eq!(fields.get_str("a").as_deref(), Some("x\"y"));
         assert!(matches!(fields.get_str("a"), Some(Cow::Owned(_))));

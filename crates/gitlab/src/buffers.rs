@@ -5,7 +5,7 @@
 //! size with `mmap`, see the CLI's allocator settings); a few kept buffers are touched once.
 
 use std::ops::{Deref, DerefMut};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 /// Most buffers kept for reuse: one per request in flight is enough.
 const KEPT_BUFFERS: usize = 16;
@@ -14,24 +14,21 @@ const KEPT_BUFFERS: usize = 16;
 const KEPT_BUFFER_BYTES: usize = 4 * 1024 * 1024;
 
 /// A pool of body buffers, shared by every request of a client.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub(crate) struct BodyBuffers {
-    free: Arc<Mutex<Vec<Vec<u8>>>>,
+    free: Mutex<Vec<Vec<u8>>>,
 }
 
 impl BodyBuffers {
     /// An empty buffer, reused when one is free; it goes back to the pool when dropped.
-    pub(crate) fn take(&self) -> BodyBuffer {
+    pub(crate) fn take(&self) -> BodyBuffer<'_> {
         let bytes = self
             .free
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop()
             .unwrap_or_default();
-        BodyBuffer {
-            bytes,
-            pool: self.clone(),
-        }
+        BodyBuffer { bytes, pool: self }
     }
 
     fn give_back(&self, mut bytes: Vec<u8>) {
@@ -48,12 +45,12 @@ impl BodyBuffers {
 
 /// A buffer taken from [`BodyBuffers`].
 #[derive(Debug)]
-pub(crate) struct BodyBuffer {
+pub(crate) struct BodyBuffer<'a> {
     bytes: Vec<u8>,
-    pool: BodyBuffers,
+    pool: &'a BodyBuffers,
 }
 
-impl Deref for BodyBuffer {
+impl Deref for BodyBuffer<'_> {
     type Target = Vec<u8>;
 
     fn deref(&self) -> &Vec<u8> {
@@ -61,13 +58,13 @@ impl Deref for BodyBuffer {
     }
 }
 
-impl DerefMut for BodyBuffer {
+impl DerefMut for BodyBuffer<'_> {
     fn deref_mut(&mut self) -> &mut Vec<u8> {
         &mut self.bytes
     }
 }
 
-impl Drop for BodyBuffer {
+impl Drop for BodyBuffer<'_> {
     fn drop(&mut self) {
         self.pool.give_back(std::mem::take(&mut self.bytes));
     }

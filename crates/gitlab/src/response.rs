@@ -225,7 +225,7 @@ pub(crate) async fn decode_graphql<O>(
     attempt: u32,
     decode: impl FnOnce(&[u8], &str) -> Result<GraphqlBody<O>, Failure>,
     slot: OwnedSemaphorePermit,
-    mut buffer: BodyBuffer,
+    mut buffer: BodyBuffer<'_>,
 ) -> Result<GraphqlResponse<O>, Failure> {
     read_capped_into(resp, &op, MAX_JSON_BODY_BYTES, attempt, &mut buffer).await?;
     drop(slot);
