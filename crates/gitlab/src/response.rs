@@ -164,13 +164,26 @@ fn decode_failure(source: serde_json::Error, op: &str) -> Failure {
     }
 }
 
-/// Decodes a GraphQL body in one pass, `data` as `shape` says.
+/// Decodes a GraphQL body in one pass, `data` as `shape` says. The body is checked to be UTF-8
+/// once, as a whole, so that the parser need not check each string on its own (a per-string
+/// check was 4 % of a sync's CPU); a body that is not UTF-8 is parsed as bytes, for the parser
+/// to name where it breaks.
 fn decode_body<S: DataShape>(
     bytes: &[u8],
     op: &str,
     shape: S,
 ) -> Result<GraphqlBody<S::Output>, Failure> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => decode_with(serde_json::Deserializer::from_str(text), op, shape),
+        Err(_) => decode_with(serde_json::Deserializer::from_slice(bytes), op, shape),
+    }
+}
+
+fn decode_with<'de, R: serde_json::de::Read<'de>, S: DataShape>(
+    mut deserializer: serde_json::Deserializer<R>,
+    op: &str,
+    shape: S,
+) -> Result<GraphqlBody<S::Output>, Failure> {
     deserializer
         .deserialize_map(BodyVisitor(shape))
         .and_then(|body| deserializer.end().map(|()| body))
@@ -294,6 +307,19 @@ mod tests {
         assert!(connection.bad[0].node.get().contains("oops"));
         assert_eq!(connection.page_info.next_cursor(), Some("abc"));
         assert_eq!(errors, ["field x failed"]);
+    }
+
+    #[test]
+    fn a_body_that_is_not_utf8_fails_naming_where() {
+        let mut body = page(r#"[{"iid": "1", "n": 1}]"#).into_bytes();
+        let at = body.iter().position(|&b| b == b'1').expect("iid");
+        body[at] = 0xff;
+        let Err(Failure::Transient(ClientError::Decode { source, .. })) =
+            decode_connection::<Item>(&body, "op", PATH)
+        else {
+            panic!("a decode failure");
+        };
+        assert!(source.line() > 0 && source.column() > 0, "{source}");
     }
 
     #[test]

@@ -230,7 +230,7 @@ pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
                 $connection
                     .iter()
                     .flat_map(|c| c.nodes.iter().flatten().flatten()),
-                |node| &node.$name,
+                |node| node.$name.as_str(),
             )
         };
     }
@@ -261,7 +261,7 @@ pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
     .with("labels", names!(mr.labels, title))
     .with("notes", notes::NoteObjects(&discussions));
     doc.fields.shrink_to_fit();
-    doc.timestamp = Some(mr.updated_at);
+    doc.timestamp = Some(mr.updated_at.into());
     doc.body = body;
     doc
 }

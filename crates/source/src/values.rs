@@ -19,11 +19,11 @@ impl Serialize for NumberOrText<'_> {
 /// serialized as a JSON array of strings.
 pub(crate) struct Names<I, T> {
     items: I,
-    pick: fn(&T) -> &String,
+    pick: fn(&T) -> &str,
 }
 
 /// The names `pick` finds in `items`.
-pub(crate) fn names<'a, T: 'a, I>(items: I, pick: fn(&T) -> &String) -> Names<I, T>
+pub(crate) fn names<'a, T: 'a, I>(items: I, pick: fn(&T) -> &str) -> Names<I, T>
 where
     I: Iterator<Item = &'a T> + Clone,
 {
@@ -56,7 +56,7 @@ mod tests {
     #[test]
     fn names_serialize_as_an_array_of_strings() {
         let users = [("alice".to_owned(), 1), ("bob".to_owned(), 2)];
-        let names = names(users.iter(), |user| &user.0);
+        let names = names(users.iter(), |user| user.0.as_str());
         assert_eq!(
             serde_json::to_value(&names).unwrap(),
             json!(["alice", "bob"])

@@ -4,6 +4,7 @@
 use connector_core::Document;
 use gitlab_client::GitlabClient;
 use gitlab_client::graphql::common::{Discussion, Label, UserCore};
+use gitlab_client::graphql::text::Text;
 use gitlab_client::graphql::work_item::{
     EpicWidget, EpicWorkItem, IssueWidget, LinkedWorkItemType, WorkItem, WorkItemRef,
 };
@@ -21,7 +22,7 @@ use crate::values::{NumberOrText, names};
 #[derive(Debug, Default)]
 pub(crate) struct WorkItemData {
     head: Option<WorkItem>,
-    description: Option<String>,
+    description: Option<Text>,
     assignees: Option<(Vec<UserCore>, Option<String>)>,
     labels: Option<(Vec<Label>, Option<String>)>,
     discussions: Option<(Vec<Discussion>, Option<String>)>,
@@ -310,13 +311,13 @@ impl WorkItemData {
             .with(
                 "assignees",
                 names(self.assignees.iter().flat_map(|(users, _)| users), |user| {
-                    &user.username
+                    user.username.as_str()
                 }),
             )
             .with(
                 "labels",
                 names(self.labels.iter().flat_map(|(labels, _)| labels), |label| {
-                    &label.title
+                    label.title.as_str()
                 }),
             )
             .with("notes", notes::NoteObjects(&discussions));
@@ -366,7 +367,7 @@ impl WorkItemData {
                 .with("linked_items", items);
         }
         doc.fields.shrink_to_fit();
-        doc.timestamp = Some(head.updated_at);
+        doc.timestamp = Some(head.updated_at.into());
         doc.body = body;
         Some(doc)
     }

@@ -1,6 +1,7 @@
 //! Fragments shared by several operations: page info, people, labels, notes, discussions.
 
 use super::schema;
+use super::text::Text;
 
 /// `pageInfo { hasNextPage endCursor }` of any connection.
 #[derive(cynic::QueryFragment, Debug, Clone, Default)]
@@ -25,43 +26,43 @@ impl PageInfo {
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct UserCore {
     /// Login name.
-    pub username: String,
+    pub username: Text,
     /// Display name.
-    pub name: String,
+    pub name: Text,
 }
 
 /// A merge request assignee (`username name`).
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct MergeRequestAssignee {
     /// Login name.
-    pub username: String,
+    pub username: Text,
     /// Display name.
-    pub name: String,
+    pub name: Text,
 }
 
 /// A merge request reviewer (`username name`).
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct MergeRequestReviewer {
     /// Login name.
-    pub username: String,
+    pub username: Text,
     /// Display name.
-    pub name: String,
+    pub name: Text,
 }
 
 /// A merge request author (`username name`).
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct MergeRequestAuthor {
     /// Login name.
-    pub username: String,
+    pub username: Text,
     /// Display name.
-    pub name: String,
+    pub name: Text,
 }
 
 /// A label (`title`).
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct Label {
     /// The label's title.
-    pub title: String,
+    pub title: Text,
 }
 
 /// The diff position of a note on a merge request diff.
@@ -72,9 +73,9 @@ pub struct DiffPosition {
     /// Line in the old file.
     pub old_line: Option<i32>,
     /// Path in the new version.
-    pub new_path: Option<String>,
+    pub new_path: Option<Text>,
     /// Path in the old version.
-    pub old_path: Option<String>,
+    pub old_path: Option<Text>,
     /// `text`, `image` or `file`.
     pub position_type: DiffPositionType,
 }
@@ -110,13 +111,13 @@ impl DiffPositionType {
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct Note {
     /// Global id (`gid://gitlab/Note/1`, `…/DiffNote/2`).
-    pub id: String,
+    pub id: Text,
     /// Markdown body.
-    pub body: String,
+    pub body: Text,
     /// Creation time.
-    pub created_at: String,
+    pub created_at: Text,
     /// Last update time.
-    pub updated_at: String,
+    pub updated_at: Text,
     /// Whether GitLab generated the note ("changed the label …").
     pub system: bool,
     /// Author; `None` for deleted users.
@@ -138,7 +139,7 @@ pub struct NoteConnection {
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct Discussion {
     /// Global id of the discussion.
-    pub id: String,
+    pub id: Text,
     /// First page of notes (width 50, the reference's nested width for work items).
     #[arguments(first: 50)]
     pub notes: NoteConnection,

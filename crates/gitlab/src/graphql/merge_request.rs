@@ -5,6 +5,7 @@ use super::common::{
     MergeRequestReviewer, PageInfo, UserCore, UserCoreConnection,
 };
 use super::schema;
+use super::text::Text;
 
 /// GitLab's `MergeRequestState`; unknown values are kept verbatim.
 #[derive(cynic::Enum, Debug, Clone, PartialEq, Eq)]
@@ -45,27 +46,27 @@ pub struct MergeRequest {
     /// Global id (`gid://gitlab/MergeRequest/1`), used by follow-ups.
     pub id: cynic::Id,
     /// Number within the project (GitLab sends a string).
-    pub iid: String,
+    pub iid: Text,
     /// Title.
-    pub title: String,
+    pub title: Text,
     /// Description (Markdown).
-    pub description: Option<String>,
+    pub description: Option<Text>,
     /// `opened` / `closed` / `merged` / `locked`.
     pub state: MergeRequestState,
     /// Creation time.
-    pub created_at: String,
+    pub created_at: Text,
     /// Last update time.
-    pub updated_at: String,
+    pub updated_at: Text,
     /// Merge time.
-    pub merged_at: Option<String>,
+    pub merged_at: Option<Text>,
     /// Close time.
-    pub closed_at: Option<String>,
+    pub closed_at: Option<Text>,
     /// Web URL.
-    pub web_url: Option<String>,
+    pub web_url: Option<Text>,
     /// Source branch.
-    pub source_branch: String,
+    pub source_branch: Text,
     /// Target branch.
-    pub target_branch: String,
+    pub target_branch: Text,
     /// Number of user notes.
     pub user_notes_count: Option<i32>,
     /// Author.

@@ -9,6 +9,7 @@ use super::common::{
     DiscussionConnection, LabelConnection, PageInfo, UserCore, UserCoreConnection,
 };
 use super::schema;
+use super::text::Text;
 
 /// GitLab's `WorkItemState`; unknown values are kept verbatim.
 #[derive(cynic::Enum, Debug, Clone, PartialEq, Eq)]
@@ -37,28 +38,28 @@ impl WorkItemState {
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct WorkItemType {
     /// Type name as GitLab displays it.
-    pub name: String,
+    pub name: Text,
 }
 
 /// A project work item of type ISSUE, with the description, assignees, labels and notes widgets.
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct WorkItem {
     /// Global id (`gid://gitlab/WorkItem/1`), used by follow-ups.
-    pub id: String,
+    pub id: Text,
     /// Number within the project (GitLab sends a string).
-    pub iid: String,
+    pub iid: Text,
     /// Title.
-    pub title: String,
+    pub title: Text,
     /// `OPEN` / `CLOSED`.
     pub state: WorkItemState,
     /// Creation time.
-    pub created_at: String,
+    pub created_at: Text,
     /// Last update time.
-    pub updated_at: String,
+    pub updated_at: Text,
     /// Close time.
-    pub closed_at: Option<String>,
+    pub closed_at: Option<Text>,
     /// Web URL.
-    pub web_url: Option<String>,
+    pub web_url: Option<Text>,
     /// Author; `None` for deleted users.
     pub author: Option<UserCore>,
     /// Type name holder.
@@ -73,21 +74,21 @@ pub struct WorkItem {
 #[cynic(graphql_type = "WorkItem")]
 pub struct EpicWorkItem {
     /// Global id (`gid://gitlab/WorkItem/1`), used by follow-ups.
-    pub id: String,
+    pub id: Text,
     /// Number within the group (GitLab sends a string).
-    pub iid: String,
+    pub iid: Text,
     /// Title.
-    pub title: String,
+    pub title: Text,
     /// `OPEN` / `CLOSED`.
     pub state: WorkItemState,
     /// Creation time.
-    pub created_at: String,
+    pub created_at: Text,
     /// Last update time.
-    pub updated_at: String,
+    pub updated_at: Text,
     /// Close time.
-    pub closed_at: Option<String>,
+    pub closed_at: Option<Text>,
     /// Web URL.
-    pub web_url: Option<String>,
+    pub web_url: Option<Text>,
     /// Author; `None` for deleted users.
     pub author: Option<UserCore>,
     /// Type name holder.
@@ -139,7 +140,7 @@ pub enum EpicWidget {
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct WorkItemWidgetDescription {
     /// Markdown description.
-    pub description: Option<String>,
+    pub description: Option<Text>,
 }
 
 /// The assignees widget (first 50).
@@ -189,11 +190,11 @@ pub struct WorkItemWidgetLinkedItems {
 #[cynic(graphql_type = "WorkItem")]
 pub struct WorkItemRef {
     /// Global id.
-    pub id: String,
+    pub id: Text,
     /// Number within its namespace.
-    pub iid: String,
+    pub iid: Text,
     /// Title.
-    pub title: String,
+    pub title: Text,
 }
 
 /// A page of work-item references.
@@ -210,13 +211,13 @@ pub struct WorkItemRefConnection {
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct LinkedWorkItemType {
     /// Link id.
-    pub link_id: String,
+    pub link_id: Text,
     /// `relates_to`, `blocks`, `is_blocked_by`.
-    pub link_type: String,
+    pub link_type: Text,
     /// Link creation time.
-    pub link_created_at: String,
+    pub link_created_at: Text,
     /// Link update time.
-    pub link_updated_at: String,
+    pub link_updated_at: Text,
     /// The linked work item.
     pub work_item: Option<WorkItemRef>,
 }

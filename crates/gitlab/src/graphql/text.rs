@@ -1,0 +1,127 @@
+//! [`Text`]: the string type of the strings a GraphQL page decodes into.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::ops::Deref;
+
+use compact_str::CompactString;
+
+use super::schema;
+
+/// A string GitLab sent: an id, a time, a name, a title, a body. Strings of up to 24 bytes
+/// (global ids, times, usernames, label titles: most of the strings on a page) are kept inline,
+/// without an allocation of their own; longer ones on the heap. Reads as a `&str`.
+#[derive(
+    Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize, serde::Serialize,
+)]
+#[serde(transparent)]
+pub struct Text(CompactString);
+
+impl Text {
+    /// The text as a `&str`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Text(CompactString::from(text))
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text(CompactString::from(text))
+    }
+}
+
+impl From<Text> for String {
+    fn from(text: Text) -> Self {
+        text.0.into_string()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Lets [`Text`] stand for GitLab's string-like scalars in output fields.
+macro_rules! text_scalar {
+    ($($scalar:ty),*) => {
+        $(
+            impl cynic::schema::IsScalar<$scalar> for Text {
+                type SchemaType = $scalar;
+            }
+            impl cynic::coercions::CoercesTo<$scalar> for Text {}
+        )*
+    };
+}
+
+text_scalar!(
+    String,
+    schema::Time,
+    schema::WorkItemID,
+    schema::NoteID,
+    schema::DiscussionID,
+    schema::WorkItemsRelatedWorkItemLinkID
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_short_and_long_strings_with_escapes() {
+        let short: Text = serde_json::from_str(r#""gid://gitlab/Note/1""#).expect("short");
+        assert_eq!(short, "gid://gitlab/Note/1");
+        let long: Text =
+            serde_json::from_str(r#""a long body with \"quotes\" and\nlines, caf\u00e9""#)
+                .expect("long");
+        assert_eq!(long, "a long body with \"quotes\" and\nlines, café");
+        assert_eq!(
+            serde_json::to_string(&long).expect("encodes"),
+            r#""a long body with \"quotes\" and\nlines, café""#
+        );
+    }
+}
