@@ -30,7 +30,7 @@ pub use types::connector::{
     FilteringValidationError, IngestPipeline, Schedule, Scheduling,
 };
 pub use types::responses::{
-    BulkItem, BulkResponse, CountResponse, GetResponse, Hit, Hits, InfoResponse, SearchRequest,
-    SearchResponse, SeqNo, Shards, Total, VersionInfo, WriteResponse,
+    BulkItem, BulkResponse, BulkResult, CountResponse, GetResponse, Hit, Hits, InfoResponse,
+    SearchRequest, SearchResponse, SeqNo, Shards, Total, VersionInfo, WriteResponse,
 };
 pub use types::sync_job::{SyncJob, SyncJobConnector};

@@ -4,7 +4,7 @@
 //! delete) or a failure carrying `error.type: reason`.
 
 use bytes::Bytes;
-use es_client::{BulkItem, EsClient, RetryPolicy};
+use es_client::{BulkItem, BulkResult, EsClient, RetryPolicy};
 
 use crate::encoder::{Batch, EncodedOp};
 use crate::error::SinkEsError;
@@ -13,7 +13,7 @@ use crate::error::SinkEsError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ItemOutcome {
     /// Stored; the item `result` (`created`, `updated`, `deleted`, `noop`, `not_found`).
-    Done(String),
+    Done(BulkResult),
     /// Refused, with `error.type: reason` (or the HTTP status).
     Failed(String),
 }
@@ -44,13 +44,7 @@ pub async fn send_batch(
             });
         }
         let mut again = Vec::new();
-        for (slot, entry) in pending.iter().zip(response.items) {
-            let Some(item) = entry.into_values().next() else {
-                return Err(SinkEsError::MalformedBulk {
-                    sent: pending.len(),
-                    got: 0,
-                });
-            };
+        for (slot, item) in pending.iter().zip(response.items) {
             if item.status == 429 && attempt < retry.max_attempts {
                 again.push(*slot);
             } else {
@@ -94,10 +88,10 @@ fn outcome(item: BulkItem) -> ItemOutcome {
         return ItemOutcome::Failed(error.to_string());
     }
     match item.result {
-        Some(result) if (200..300).contains(&item.status) || result == "not_found" => {
+        Some(result) if (200..300).contains(&item.status) || result == BulkResult::NotFound => {
             ItemOutcome::Done(result)
         }
-        Some(result) => ItemOutcome::Failed(format!("HTTP {}: {result}", item.status)),
+        Some(result) => ItemOutcome::Failed(format!("HTTP {}: {}", item.status, result.as_str())),
         None => ItemOutcome::Failed(format!("HTTP {} without result", item.status)),
     }
 }

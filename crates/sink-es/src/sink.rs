@@ -3,7 +3,7 @@
 //! flight, 429 items re-sent) → tally items in order through the error monitor.
 
 use connector_core::{Document, ExistingDoc, Sink, SinkError, WriteReport};
-use es_client::EsClient;
+use es_client::{BulkResult, EsClient};
 use futures::{StreamExt, stream};
 
 use crate::encoder::{self, EncodedOp, OpKind};
@@ -135,7 +135,7 @@ impl ElasticsearchSink {
             self.tally(&op, &outcome)?;
             match outcome {
                 ItemOutcome::Done(result) => {
-                    if result == "created" {
+                    if result == BulkResult::Created {
                         report.created += 1;
                     } else {
                         report.updated += 1;

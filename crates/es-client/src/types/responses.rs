@@ -185,22 +185,161 @@ pub struct BulkResponse {
     /// Whether any item failed.
     #[serde(default)]
     pub errors: bool,
-    /// One entry per operation, in request order: `{"<op>": item}`.
-    pub items: Vec<std::collections::HashMap<String, BulkItem>>,
+    /// One entry per operation, in request order (each `{"<op>": item}` on the wire).
+    pub items: Vec<BulkItem>,
 }
 
-/// The result of one `_bulk` operation.
-#[derive(Debug, Clone, Deserialize)]
+/// The result of one `_bulk` operation. On the wire it sits in a one-member object named after
+/// the operation (`{"index": {...}}`); it decodes straight from that object, with no map or
+/// key string per item.
+#[derive(Debug, Clone, PartialEq)]
 pub struct BulkItem {
-    /// `_id`.
-    #[serde(rename = "_id", default)]
-    pub id: Option<String>,
     /// HTTP status of the item.
     pub status: u16,
-    /// `created`, `updated`, `deleted`, `noop`, `not_found`.
-    #[serde(default)]
-    pub result: Option<String>,
+    /// What happened to the document, when ES says.
+    pub result: Option<BulkResult>,
     /// The failure, when the item failed.
-    #[serde(default)]
     pub error: Option<ErrorCause>,
+}
+
+/// A bulk item's `result`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BulkResult {
+    /// `created`
+    Created,
+    /// `updated`
+    Updated,
+    /// `deleted`
+    Deleted,
+    /// `noop`
+    Noop,
+    /// `not_found`
+    NotFound,
+    /// A value this client does not know, kept verbatim.
+    Other(String),
+}
+
+impl BulkResult {
+    /// The value as ES spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BulkResult::Created => "created",
+            BulkResult::Updated => "updated",
+            BulkResult::Deleted => "deleted",
+            BulkResult::Noop => "noop",
+            BulkResult::NotFound => "not_found",
+            BulkResult::Other(value) => value,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = Deserialize::deserialize(deserializer)?;
+        Ok(match value.as_ref() {
+            "created" => BulkResult::Created,
+            "updated" => BulkResult::Updated,
+            "deleted" => BulkResult::Deleted,
+            "noop" => BulkResult::Noop,
+            "not_found" => BulkResult::NotFound,
+            _ => BulkResult::Other(value.into_owned()),
+        })
+    }
+}
+
+/// The members of a bulk item that the connector reads.
+#[derive(Deserialize)]
+struct BulkItemBody {
+    status: u16,
+    #[serde(default)]
+    result: Option<BulkResult>,
+    #[serde(default)]
+    error: Option<ErrorCause>,
+}
+
+impl<'de> Deserialize<'de> for BulkItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OneOperation;
+
+        impl<'de> serde::de::Visitor<'de> for OneOperation {
+            type Value = BulkItem;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(r#"a bulk item: {"<operation>": {...}}"#)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkItem, A::Error> {
+                let Some(serde::de::IgnoredAny) = map.next_key()? else {
+                    return Err(serde::de::Error::invalid_length(0, &self));
+                };
+                let BulkItemBody {
+                    status,
+                    result,
+                    error,
+                } = map.next_value()?;
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(serde::de::Error::invalid_length(2, &self));
+                }
+                Ok(BulkItem {
+                    status,
+                    result,
+                    error,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(OneOperation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulk_items_decode_from_their_one_member_objects() {
+        let response: BulkResponse = serde_json::from_str(
+            r#"{"took": 3, "errors": true, "items": [
+                {"index": {"_index": "i", "_id": "a", "_version": 1, "result": "created",
+                           "_shards": {"total": 2, "successful": 1, "failed": 0},
+                           "_seq_no": 0, "_primary_term": 1, "status": 201}},
+                {"delete": {"_index": "i", "_id": "b", "result": "not_found", "status": 404}},
+                {"index": {"_index": "i", "_id": "c", "status": 429,
+                           "error": {"type": "es_rejected_execution_exception", "reason": "busy"}}},
+                {"update": {"_index": "i", "_id": "d", "result": "something_new", "status": 200}}
+            ]}"#,
+        )
+        .expect("decodes");
+        assert!(response.errors);
+        let results: Vec<(u16, Option<&str>)> = response
+            .items
+            .iter()
+            .map(|item| (item.status, item.result.as_ref().map(BulkResult::as_str)))
+            .collect();
+        assert_eq!(
+            results,
+            [
+                (201, Some("created")),
+                (404, Some("not_found")),
+                (429, None),
+                (200, Some("something_new")),
+            ]
+        );
+        assert_eq!(response.items[0].result, Some(BulkResult::Created));
+        assert!(response.items[2].error.is_some());
+    }
+
+    #[test]
+    fn a_bulk_item_must_be_one_operation() {
+        for bad in [r#"{}"#, r#"{"index": {"status": 201}, "delete": {"status": 200}}"#] {
+            let json = format!(r#"{{"errors": false, "items": [{bad}]}}"#);
+            assert!(
+                serde_json::from_str::<BulkResponse>(&json).is_err(),
+                "{bad} must be refused"
+            );
+        }
+    }
 }
