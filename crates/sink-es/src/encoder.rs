@@ -1,4 +1,4 @@
-//! NDJSON encoding of `_bulk` operations, and cutting them into requests by line count and
+//! NDJSON encoding of `_bulk` operations straight into request bodies, cut by line count and
 //! bytes (spec §4.4). A document's `_source` line is its already-serialized members
 //! ([`Document::write_source_members`]) with the three pipeline control fields appended: no
 //! intermediate `Value`, and field values are not serialized again.
@@ -36,16 +36,13 @@ impl OpKind {
     }
 }
 
-/// One encoded operation.
+/// One encoded operation; its NDJSON lines sit in its [`Batch`]'s body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodedOp {
     /// The document `_id`.
     pub id: String,
     /// Index or delete.
     pub kind: OpKind,
-    /// Its NDJSON lines, each ending in `\n`; moved out (left empty) when the operation joins
-    /// a [`Batch`], whose body then holds them at the operation's range.
-    pub bytes: Vec<u8>,
     /// Bytes of the source line (0 for deletes), for `WriteReport::bytes`.
     pub source_bytes: usize,
 }
@@ -59,18 +56,6 @@ pub struct Batch {
     pub ops: Vec<(EncodedOp, Range<usize>)>,
     /// NDJSON lines in the body.
     pub lines: usize,
-}
-
-impl Batch {
-    fn push(&mut self, mut op: EncodedOp) {
-        let start = self.body.len();
-        self.body.extend_from_slice(&op.bytes);
-        // One copy per batch is enough: a second would double the sink's memory.
-        op.bytes = Vec::new();
-        self.lines += op.kind.lines();
-        let range = start..self.body.len();
-        self.ops.push((op, range));
-    }
 }
 
 #[derive(Serialize)]
@@ -94,92 +79,133 @@ fn flag(value: bool) -> &'static [u8] {
     if value { b"true" } else { b"false" }
 }
 
-/// Encodes an `index` operation: action line, then the document with the control fields.
-pub fn encode_index(index: &str, doc: &Document, pipeline: &IngestPipeline) -> EncodedOp {
-    let mut bytes = Vec::with_capacity(
-        160 + index.len() + 2 * doc.id.len() + doc.body.len() + doc.fields.members().len(),
-    );
-    action_line(&mut bytes, OpKind::Index, index, &doc.id);
-    let source_start = bytes.len();
-    bytes.push(b'{');
-    doc.write_source_members(&mut bytes);
-    bytes.extend_from_slice(b",\"_extract_binary_content\":");
-    bytes.extend_from_slice(flag(pipeline.extract_binary_content));
-    bytes.extend_from_slice(b",\"_reduce_whitespace\":");
-    bytes.extend_from_slice(flag(pipeline.reduce_whitespace));
-    bytes.extend_from_slice(b",\"_run_ml_inference\":");
-    bytes.extend_from_slice(flag(pipeline.run_ml_inference));
-    bytes.push(b'}');
-    let source_bytes = bytes.len() - source_start;
-    bytes.push(b'\n');
-    EncodedOp {
-        id: doc.id.clone(),
-        kind: OpKind::Index,
-        bytes,
-        source_bytes,
-    }
+/// Writes the lines of an `index` operation: action line, then the document's source with
+/// the pipeline control fields. Returns the bytes of the source line.
+fn index_lines(out: &mut Vec<u8>, index: &str, doc: &Document, pipeline: &IngestPipeline) -> usize {
+    action_line(out, OpKind::Index, index, &doc.id);
+    let source_start = out.len();
+    out.push(b'{');
+    doc.write_source_members(out);
+    out.extend_from_slice(b",\"_extract_binary_content\":");
+    out.extend_from_slice(flag(pipeline.extract_binary_content));
+    out.extend_from_slice(b",\"_reduce_whitespace\":");
+    out.extend_from_slice(flag(pipeline.reduce_whitespace));
+    out.extend_from_slice(b",\"_run_ml_inference\":");
+    out.extend_from_slice(flag(pipeline.run_ml_inference));
+    out.push(b'}');
+    let source_bytes = out.len() - source_start;
+    out.push(b'\n');
+    source_bytes
 }
 
-/// Encodes a `delete` operation.
-pub fn encode_delete(index: &str, id: &str) -> EncodedOp {
-    let mut bytes = Vec::with_capacity(64 + index.len() + id.len());
-    action_line(&mut bytes, OpKind::Delete, index, id);
-    EncodedOp {
-        id: id.to_owned(),
-        kind: OpKind::Delete,
-        bytes,
-        source_bytes: 0,
-    }
-}
-
-/// Cuts operations into requests of at most `max_lines` NDJSON lines and `max_bytes` bytes
-/// (the reference's flush rules: flush before an operation that would overflow a non-empty
-/// batch, and after one that fills it; a single oversized operation goes alone). Each body is
-/// sized once, for all its operations, and is taken from `spare` bodies (buffers of earlier
-/// requests) while there are any: a fresh buffer of that size costs a page fault per 4 KB.
-pub fn cut(
-    ops: Vec<EncodedOp>,
+/// Encodes operations straight into `_bulk` request bodies and cuts the requests at
+/// `max_lines` NDJSON lines and `max_bytes` bytes (the reference's flush rules: flush before
+/// an operation that would overflow a non-empty request, and after one that fills it; a single
+/// oversized operation goes alone). Each operation is written once, into its request's body:
+/// there is no buffer per operation. Bodies are taken from `spare` (buffers of earlier
+/// requests) while there are any: a fresh buffer costs a page fault per 4 KB.
+pub struct BatchWriter<'a> {
+    index: &'a str,
+    pipeline: &'a IngestPipeline,
     max_lines: usize,
     max_bytes: usize,
-    spare: &mut Vec<Vec<u8>>,
-) -> Vec<Batch> {
-    let mut sizes = Vec::new();
-    let (mut count, mut lines, mut bytes) = (0, 0, 0);
-    for op in &ops {
-        if count > 0 && (lines + op.kind.lines() > max_lines || bytes + op.bytes.len() > max_bytes)
-        {
-            sizes.push((count, bytes));
-            (count, lines, bytes) = (0, 0, 0);
-        }
-        count += 1;
-        lines += op.kind.lines();
-        bytes += op.bytes.len();
-        if lines >= max_lines || bytes >= max_bytes {
-            sizes.push((count, bytes));
-            (count, lines, bytes) = (0, 0, 0);
+    spare: &'a mut Vec<Vec<u8>>,
+    current: Batch,
+    done: Vec<Batch>,
+}
+
+impl<'a> BatchWriter<'a> {
+    /// A writer of operations on `index`, with `pipeline`'s control fields in each source.
+    pub fn new(
+        index: &'a str,
+        pipeline: &'a IngestPipeline,
+        (max_lines, max_bytes): (usize, usize),
+        spare: &'a mut Vec<Vec<u8>>,
+    ) -> Self {
+        let current = fresh_batch(spare);
+        BatchWriter {
+            index,
+            pipeline,
+            max_lines,
+            max_bytes,
+            spare,
+            current,
+            done: Vec::new(),
         }
     }
-    if count > 0 {
-        sizes.push((count, bytes));
+
+    /// Adds an `index` operation for `doc`. An operation of more than `cap` bytes is left
+    /// out, and its size returned as the error.
+    pub fn index(&mut self, doc: &Document, cap: Option<usize>) -> Result<(), usize> {
+        let start = self.current.body.len();
+        let source_bytes = index_lines(&mut self.current.body, self.index, doc, self.pipeline);
+        let bytes = self.current.body.len() - start;
+        if cap.is_some_and(|cap| bytes > cap) {
+            self.current.body.truncate(start);
+            return Err(bytes);
+        }
+        let op = EncodedOp {
+            id: doc.id.clone(),
+            kind: OpKind::Index,
+            source_bytes,
+        };
+        self.place(start, op);
+        Ok(())
     }
-    let mut ops = ops.into_iter();
-    sizes
-        .into_iter()
-        .map(|(count, bytes)| {
-            let mut body = spare.pop().unwrap_or_default();
-            body.clear();
-            body.reserve(bytes);
-            let mut batch = Batch {
-                body,
-                ops: Vec::with_capacity(count),
-                lines: 0,
-            };
-            for op in ops.by_ref().take(count) {
-                batch.push(op);
-            }
-            batch
-        })
-        .collect()
+
+    /// Adds a `delete` operation for `id`.
+    pub fn delete(&mut self, id: &str) {
+        let start = self.current.body.len();
+        action_line(&mut self.current.body, OpKind::Delete, self.index, id);
+        let op = EncodedOp {
+            id: id.to_owned(),
+            kind: OpKind::Delete,
+            source_bytes: 0,
+        };
+        self.place(start, op);
+    }
+
+    /// The requests, in order.
+    pub fn finish(mut self) -> Vec<Batch> {
+        if self.current.ops.is_empty() {
+            self.spare.push(self.current.body);
+        } else {
+            self.done.push(self.current);
+        }
+        self.done
+    }
+
+    /// Records the operation just written at `start..` of the current body; moves it to a new
+    /// request first when it overflows a non-empty one.
+    fn place(&mut self, mut start: usize, op: EncodedOp) {
+        let lines = op.kind.lines();
+        let overflows =
+            self.current.lines + lines > self.max_lines || self.current.body.len() > self.max_bytes;
+        if !self.current.ops.is_empty() && overflows {
+            let mut next = fresh_batch(self.spare);
+            next.body.extend_from_slice(&self.current.body[start..]);
+            self.current.body.truncate(start);
+            self.done.push(std::mem::replace(&mut self.current, next));
+            start = 0;
+        }
+        self.current.lines += lines;
+        let range = start..self.current.body.len();
+        self.current.ops.push((op, range));
+        if self.current.lines >= self.max_lines || self.current.body.len() >= self.max_bytes {
+            let next = fresh_batch(self.spare);
+            self.done.push(std::mem::replace(&mut self.current, next));
+        }
+    }
+}
+
+fn fresh_batch(spare: &mut Vec<Vec<u8>>) -> Batch {
+    let mut body = spare.pop().unwrap_or_default();
+    body.clear();
+    Batch {
+        body,
+        ops: Vec::new(),
+        lines: 0,
+    }
 }
 
 #[cfg(test)]
@@ -192,14 +218,40 @@ mod tests {
         doc
     }
 
+    /// Writes index operations for `docs` (or deletes, for `None` bodies) and returns the
+    /// requests.
+    fn write(docs: &[(&str, Option<&str>)], limits: (usize, usize)) -> Vec<Batch> {
+        let pipeline = IngestPipeline::default();
+        let mut spare = Vec::new();
+        let mut writer = BatchWriter::new("i", &pipeline, limits, &mut spare);
+        for (id, body) in docs {
+            match body {
+                Some(body) => writer.index(&doc(id, body), None).expect("no cap"),
+                None => writer.delete(id),
+            }
+        }
+        writer.finish()
+    }
+
+    fn ids(batches: &[Batch]) -> Vec<Vec<&str>> {
+        batches
+            .iter()
+            .map(|b| b.ops.iter().map(|(op, _)| op.id.as_str()).collect())
+            .collect()
+    }
+
     #[test]
     fn index_op_is_action_then_source_with_control_fields() {
         let pipeline = IngestPipeline {
             run_ml_inference: false,
             ..IngestPipeline::default()
         };
-        let op = encode_index("search-gitlab", &doc("issue_7_1", "x"), &pipeline);
-        let text = String::from_utf8(op.bytes).unwrap();
+        let mut spare = Vec::new();
+        let mut writer =
+            BatchWriter::new("search-gitlab", &pipeline, (1000, usize::MAX), &mut spare);
+        writer.index(&doc("issue_7_1", "x"), None).unwrap();
+        let batch = writer.finish().remove(0);
+        let text = String::from_utf8(batch.body).unwrap();
         assert_eq!(
             text,
             "{\"index\":{\"_index\":\"search-gitlab\",\"_id\":\"issue_7_1\"}}\n\
@@ -207,31 +259,34 @@ mod tests {
              \"_extract_binary_content\":true,\"_reduce_whitespace\":true,\"_run_ml_inference\":false}\n"
         );
         let source_line = text.lines().nth(1).unwrap();
-        assert_eq!(op.source_bytes, source_line.len());
+        assert_eq!(batch.ops[0].0.source_bytes, source_line.len());
+        assert_eq!(batch.ops[0].1, 0..text.len());
     }
 
     #[test]
     fn delete_op_is_one_line() {
-        let op = encode_delete("i", "a\"b");
+        let batch = write(&[("a\"b", None)], (1000, usize::MAX)).remove(0);
         assert_eq!(
-            op.bytes,
+            batch.body,
             b"{\"delete\":{\"_index\":\"i\",\"_id\":\"a\\\"b\"}}\n"
         );
+        assert_eq!(batch.lines, 1);
     }
 
     #[test]
     fn cuts_by_line_count() {
-        let ops = (0..5)
-            .map(|i| encode_index("i", &doc(&format!("d{i}"), ""), &IngestPipeline::default()))
-            .collect();
-        let batches = cut(ops, 4, usize::MAX, &mut Vec::new());
-        let sizes: Vec<usize> = batches.iter().map(|b| b.ops.len()).collect();
-        assert_eq!(sizes, [2, 2, 1]);
+        let docs: Vec<(String, Option<&str>)> =
+            (0..5).map(|i| (format!("d{i}"), Some(""))).collect();
+        let docs: Vec<(&str, Option<&str>)> =
+            docs.iter().map(|(id, b)| (id.as_str(), *b)).collect();
+        let batches = write(&docs, (4, usize::MAX));
+        assert_eq!(
+            ids(&batches),
+            [vec!["d0", "d1"], vec!["d2", "d3"], vec!["d4"]]
+        );
         assert!(batches.iter().all(|b| b.lines <= 4));
-        let deletes = (0..5)
-            .map(|i| encode_delete("i", &format!("d{i}")))
-            .collect();
-        let sizes: Vec<usize> = cut(deletes, 4, usize::MAX, &mut Vec::new())
+        let deletes: Vec<(&str, Option<&str>)> = docs.iter().map(|(id, _)| (*id, None)).collect();
+        let sizes: Vec<usize> = write(&deletes, (4, usize::MAX))
             .iter()
             .map(|b| b.ops.len())
             .collect();
@@ -240,32 +295,47 @@ mod tests {
 
     #[test]
     fn cuts_by_bytes_and_sends_an_oversized_op_alone() {
-        let pipeline = IngestPipeline::default();
-        let small = encode_index("i", &doc("s", "a"), &pipeline);
-        let limit = small.bytes.len() * 2 + 10;
-        let ops = vec![
-            small.clone(),
-            encode_index("i", &doc("s2", "a"), &pipeline),
-            encode_index("i", &doc("big", &"x".repeat(limit)), &pipeline),
-            encode_index("i", &doc("s3", "a"), &pipeline),
+        let one = write(&[("s", Some("a"))], (1000, usize::MAX))
+            .remove(0)
+            .body
+            .len();
+        let limit = one * 2 + 10;
+        let big = "x".repeat(limit);
+        let docs = [
+            ("s", Some("a")),
+            ("s2", Some("a")),
+            ("big", Some(big.as_str())),
+            ("s3", Some("a")),
         ];
-        let encoded: Vec<Vec<u8>> = ops.iter().map(|op| op.bytes.clone()).collect();
-        let batches = cut(ops, 1000, limit, &mut Vec::new());
-        let ids: Vec<Vec<&str>> = batches
-            .iter()
-            .map(|b| b.ops.iter().map(|(op, _)| op.id.as_str()).collect())
-            .collect();
-        assert_eq!(ids, [vec!["s", "s2"], vec!["big"], vec!["s3"]]);
-        let in_bodies: Vec<&[u8]> = batches
-            .iter()
-            .flat_map(|b| b.ops.iter().map(|(_, range)| &b.body[range.clone()]))
-            .collect();
-        assert_eq!(in_bodies, encoded);
-        assert!(
-            batches
-                .iter()
-                .flat_map(|b| &b.ops)
-                .all(|(op, _)| op.bytes.is_empty())
-        );
+        let batches = write(&docs, (1000, limit));
+        assert_eq!(ids(&batches), [vec!["s", "s2"], vec!["big"], vec!["s3"]]);
+        for batch in &batches {
+            let mut next = 0;
+            for (op, range) in &batch.ops {
+                assert_eq!(range.start, next, "operations are contiguous");
+                let lines = &batch.body[range.clone()];
+                let action = lines.split(|&b| b == b'\n').next().unwrap();
+                let action: serde_json::Value = serde_json::from_slice(action).unwrap();
+                assert_eq!(action["index"]["_id"], op.id.as_str());
+                next = range.end;
+            }
+            assert_eq!(next, batch.body.len());
+        }
+    }
+
+    #[test]
+    fn an_op_over_the_cap_is_left_out_and_its_size_returned() {
+        let pipeline = IngestPipeline::default();
+        let mut spare = Vec::new();
+        let mut writer = BatchWriter::new("i", &pipeline, (1000, usize::MAX), &mut spare);
+        writer.index(&doc("small", "a"), Some(1000)).unwrap();
+        let too_big = writer.index(&doc("big", &"x".repeat(2000)), Some(1000));
+        assert!(matches!(too_big, Err(bytes) if bytes > 2000));
+        writer.index(&doc("after", "b"), Some(1000)).unwrap();
+        let batches = writer.finish();
+        assert_eq!(ids(&batches), [vec!["small", "after"]]);
+        let text = String::from_utf8(batches[0].body.clone()).unwrap();
+        assert_eq!(text.lines().count(), 4);
+        assert!(!text.contains("xxx"));
     }
 }

@@ -1,12 +1,12 @@
 //! [`ElasticsearchSink`]: the `Sink` over one content index. Reads as a pipeline:
-//! ensure index → encode (size guard) → cut into requests → send (≤ `max_concurrency` in
+//! ensure index → encode into requests (size guard, cut by lines and bytes) → send (≤ `max_concurrency` in
 //! flight, 429 items re-sent) → tally items in order through the error monitor.
 
 use connector_core::{Document, ExistingDoc, Sink, SinkError, WriteReport};
 use es_client::{BulkResult, EsClient};
 use futures::{StreamExt, stream};
 
-use crate::encoder::{self, EncodedOp, OpKind};
+use crate::encoder::{Batch, BatchWriter, EncodedOp, OpKind};
 use crate::error::SinkEsError;
 use crate::mapping;
 use crate::monitor::ErrorMonitor;
@@ -23,7 +23,7 @@ pub struct ElasticsearchSink {
     settings: SinkSettings,
     monitor: ErrorMonitor,
     index_ready: bool,
-    /// Body buffers of sent requests, reused for the next ones (see [`encoder::cut`]).
+    /// Body buffers of sent requests, reused for the next ones (see [`BatchWriter`]).
     spare_bodies: Vec<Vec<u8>>,
 }
 
@@ -63,17 +63,11 @@ impl ElasticsearchSink {
         self.monitor.total_errors()
     }
 
-    /// Sends operations and returns each with its outcome, in order.
+    /// Sends the requests and returns each operation with its outcome, in order.
     async fn run(
         &mut self,
-        ops: Vec<EncodedOp>,
+        batches: Vec<Batch>,
     ) -> Result<Vec<(EncodedOp, ItemOutcome)>, SinkEsError> {
-        let batches = encoder::cut(
-            ops,
-            self.settings.chunk_lines,
-            self.settings.chunk_bytes,
-            &mut self.spare_bodies,
-        );
         let client = &self.client;
         let pipeline = Some(self.settings.pipeline.name.as_str());
         let retry = &self.settings.item_retry;
@@ -95,6 +89,16 @@ impl ElasticsearchSink {
         Ok(all)
     }
 
+    /// A writer of requests on the content index, into spare bodies.
+    fn batch_writer(&mut self) -> BatchWriter<'_> {
+        BatchWriter::new(
+            &self.settings.index,
+            &self.settings.pipeline,
+            (self.settings.chunk_lines, self.settings.chunk_bytes),
+            &mut self.spare_bodies,
+        )
+    }
+
     fn tally(&mut self, op: &EncodedOp, outcome: &ItemOutcome) -> Result<(), SinkEsError> {
         match outcome {
             ItemOutcome::Done(_) => {
@@ -113,25 +117,23 @@ impl ElasticsearchSink {
     async fn write_batch(&mut self, batch: Vec<Document>) -> Result<WriteReport, SinkEsError> {
         self.ensure_index().await?;
         let mut report = WriteReport::default();
-        let mut ops = Vec::with_capacity(batch.len());
+        let cap = self.settings.max_text_document_bytes;
+        let mut writer = self.batch_writer();
         for doc in &batch {
-            let op = encoder::encode_index(&self.settings.index, doc, &self.settings.pipeline);
-            let cap = self.settings.max_text_document_bytes;
-            match cap {
-                Some(cap) if op.bytes.len() > cap && !doc.fields.contains_key(ATTACHMENT_FIELD) => {
-                    tracing::warn!(id = %doc.id, bytes = op.bytes.len(), cap, "document too large, dropped");
-                    report.failed.push((
-                        doc.id.clone(),
-                        format!(
-                            "document too large: {} bytes > max_text_document_size {cap} bytes",
-                            op.bytes.len()
-                        ),
-                    ));
-                }
-                _ => ops.push(op),
+            let doc_cap = cap.filter(|_| !doc.fields.contains_key(ATTACHMENT_FIELD));
+            if let Err(bytes) = writer.index(doc, doc_cap) {
+                let cap = doc_cap.unwrap_or_default();
+                tracing::warn!(id = %doc.id, bytes, cap, "document too large, dropped");
+                report.failed.push((
+                    doc.id.clone(),
+                    format!(
+                        "document too large: {bytes} bytes > max_text_document_size {cap} bytes"
+                    ),
+                ));
             }
         }
-        for (op, outcome) in self.run(ops).await? {
+        let batches = writer.finish();
+        for (op, outcome) in self.run(batches).await? {
             self.tally(&op, &outcome)?;
             match outcome {
                 ItemOutcome::Done(result) => {
@@ -150,12 +152,13 @@ impl ElasticsearchSink {
 
     async fn delete_ids(&mut self, ids: Vec<String>) -> Result<u64, SinkEsError> {
         self.ensure_index().await?;
-        let ops = ids
-            .iter()
-            .map(|id| encoder::encode_delete(&self.settings.index, id))
-            .collect();
+        let mut writer = self.batch_writer();
+        for id in &ids {
+            writer.delete(id);
+        }
+        let batches = writer.finish();
         let mut deleted = 0;
-        for (op, outcome) in self.run(ops).await? {
+        for (op, outcome) in self.run(batches).await? {
             debug_assert_eq!(op.kind, OpKind::Delete);
             self.tally(&op, &outcome)?;
             if matches!(outcome, ItemOutcome::Done(_)) {

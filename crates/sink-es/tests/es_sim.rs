@@ -93,23 +93,24 @@ async fn write_list_delete_cycle_survives_item_429s_and_runs_the_pipeline() {
 #[tokio::test]
 async fn a_sent_body_comes_back_and_the_next_request_is_cut_into_it() {
     use es_client::IngestPipeline;
-    use sink_es::encoder::{cut, encode_index};
+    use sink_es::encoder::{Batch, BatchWriter};
     use sink_es::send::send_batch;
 
     let state = EsSimState::new(SimConfig::default());
     let mut settings = EsSettings::new(start(state.clone()).await);
     settings.retry = fast_retry();
     let client = EsClient::new(settings).unwrap();
-    let ops = |from: usize| {
-        (from..from + 5)
-            .map(|i| {
-                let doc = Document::new(format!("issue_7_{i}"), "Issue").with("project_id", "7");
-                encode_index("search-gitlab", &doc, &IngestPipeline::default())
-            })
-            .collect()
+    let pipeline = IngestPipeline::default();
+    let requests = |from: usize, spare: &mut Vec<Vec<u8>>| -> Batch {
+        let mut writer = BatchWriter::new("search-gitlab", &pipeline, (1000, usize::MAX), spare);
+        for i in from..from + 5 {
+            let doc = Document::new(format!("issue_7_{i}"), "Issue").with("project_id", "7");
+            writer.index(&doc, None).unwrap();
+        }
+        writer.finish().remove(0)
     };
     let mut spare = Vec::new();
-    let first = cut(ops(0), 1000, usize::MAX, &mut spare).remove(0);
+    let first = requests(0, &mut spare);
     let address = first.body.as_ptr();
     let (sent, body) = send_batch(&client, first, None, &fast_retry())
         .await
@@ -121,7 +122,7 @@ async fn a_sent_body_comes_back_and_the_next_request_is_cut_into_it() {
         1,
         "the body is handed back once the request is done"
     );
-    let second = cut(ops(5), 1000, usize::MAX, &mut spare).remove(0);
+    let second = requests(5, &mut spare);
     assert_eq!(
         second.body.as_ptr(),
         address,
