@@ -11,8 +11,7 @@
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
-use tantivy::TantivyDocument;
-use tantivy::schema::Document;
+use tantivy::schema::{Document, Field, OwnedValue};
 
 /// Most bytes of `_source` queued for tantivy's indexing thread: a few hundred GitLab
 /// documents, enough to keep that thread busy between two batches of the sync.
@@ -74,28 +73,46 @@ impl Drop for Ticket {
 
 /// A stored document with its ticket: what the writer hands tantivy. Tantivy drops it once
 /// indexed (or when a commit or rollback discards it), which releases the ticket.
+///
+/// One pointer wide, on purpose: tantivy's queue is a channel of 10,000 slots of four
+/// documents each, allocated (and every page touched) when the writer opens and again at each
+/// commit, while the old one drains. Inline, the field list and ticket made each slot 312
+/// bytes: 3.1 MB per queue, 6.2 MB at every commit; boxed, 0.9 MB.
 #[derive(Debug)]
-pub(crate) struct TrackedDocument {
-    doc: TantivyDocument,
+pub(crate) struct TrackedDocument(Box<Tracked>);
+
+#[derive(Debug)]
+struct Tracked {
+    values: Vec<(Field, OwnedValue)>,
     _ticket: Ticket,
 }
 
 impl TrackedDocument {
-    /// Pairs `doc` with its ticket.
-    pub(crate) fn new(doc: TantivyDocument, ticket: Ticket) -> TrackedDocument {
-        TrackedDocument {
-            doc,
+    /// Pairs the field values of a document with its ticket. The values move in: no copy of
+    /// the text into another buffer.
+    pub(crate) fn new(values: Vec<(Field, OwnedValue)>, ticket: Ticket) -> TrackedDocument {
+        TrackedDocument(Box::new(Tracked {
+            values,
             _ticket: ticket,
-        }
+        }))
     }
 }
 
+/// Iterator over a [`TrackedDocument`]'s fields and values.
+pub(crate) type FieldValues<'a> = std::iter::Map<
+    std::slice::Iter<'a, (Field, OwnedValue)>,
+    fn(&'a (Field, OwnedValue)) -> (Field, &'a OwnedValue),
+>;
+
 impl Document for TrackedDocument {
-    type Value<'a> = <TantivyDocument as Document>::Value<'a>;
-    type FieldsValuesIter<'a> = <TantivyDocument as Document>::FieldsValuesIter<'a>;
+    type Value<'a> = &'a OwnedValue;
+    type FieldsValuesIter<'a> = FieldValues<'a>;
 
     fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
-        self.doc.iter_fields_and_values()
+        fn pair((field, value): &(Field, OwnedValue)) -> (Field, &OwnedValue) {
+            (*field, value)
+        }
+        self.0.values.iter().map(pair)
     }
 }
 

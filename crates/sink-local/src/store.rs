@@ -4,8 +4,7 @@ use std::path::Path;
 
 use connector_core::hash::fnv1a64;
 use connector_core::{Document, ExistingDoc};
-use tantivy::schema::IndexRecordOption;
-use tantivy::schema::Value;
+use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::{DocSet, Index, Searcher, TERMINATED, TantivyDocument, Term};
 
 use crate::format::{self, MarkerState};
@@ -39,25 +38,28 @@ pub(crate) fn open(dir: &Path, create: bool) -> Result<(Index, Fields), LocalInd
     Ok((index, fields))
 }
 
-/// The stored form of a document.
-pub(crate) fn to_stored(doc: &Document, fields: &Fields) -> (TantivyDocument, u64) {
+/// The field values tantivy indexes and stores for a document, and the bytes of its `_source`.
+/// Takes the document apart: its body moves into the values rather than being copied.
+pub(crate) fn to_stored(doc: Document, fields: &Fields) -> (Vec<(Field, OwnedValue)>, u64) {
     let source = doc.source_json();
-    let mut stored = TantivyDocument::default();
-    stored.add_text(fields.id, &doc.id);
-    stored.add_text(fields.doc_type, &doc.doc_type);
-    stored.add_text(fields.title, doc.title());
-    stored.add_text(fields.body, &doc.body);
+    let mut values = Vec::with_capacity(8);
+    let mut text = |field, text: String| values.push((field, OwnedValue::Str(text)));
+    text(fields.title, doc.title().into_owned());
     if let Some(url) = doc.url() {
-        stored.add_text(fields.url, url);
+        text(fields.url, url.into_owned());
     }
     if let Some(scope) = doc.scope() {
-        stored.add_text(fields.scope, scope_text::to_text(&scope));
+        text(fields.scope, scope_text::to_text(&scope));
     }
+    text(fields.id, doc.id);
+    text(fields.doc_type, doc.doc_type);
+    text(fields.body, doc.body);
     // Same bytes `Document::content_hash` hashes: reuse them rather than serialize twice.
-    stored.add_u64(fields.content_hash, fnv1a64(source.as_bytes()));
+    let hash = fnv1a64(source.as_bytes());
     let bytes = source.len() as u64;
-    stored.add_text(fields.source, source);
-    (stored, bytes)
+    values.push((fields.content_hash, OwnedValue::U64(hash)));
+    values.push((fields.source, OwnedValue::Str(source)));
+    (values, bytes)
 }
 
 /// The first text value of `field` in a stored document.

@@ -223,20 +223,21 @@ impl WriterState {
             } else {
                 report.created += 1;
             }
-            let (stored, bytes) = store::to_stored(&doc, &self.fields);
+            let id = doc.id.clone();
+            let (stored, bytes) = store::to_stored(doc, &self.fields);
             let stored = TrackedDocument::new(stored, self.in_flight.admit(bytes));
             let id_field = self.fields.id;
             let writer = self.writer()?;
             // Tantivy keeps every queued delete (a term query) in memory until the commit:
             // queue one only when there is something to replace, so a first sync stays flat.
             if exists {
-                writer.delete_term(Term::from_field_text(id_field, &doc.id));
+                writer.delete_term(Term::from_field_text(id_field, &id));
             }
             writer
                 .add_document(stored)
                 .map_err(|err| LocalIndexError::tantivy(&self.dir, "add a document", err))?;
             report.bytes += bytes;
-            self.pending.insert(doc.id, true);
+            self.pending.insert(id, true);
             self.uncommitted.docs += 1;
             self.uncommitted.bytes += bytes;
         }
