@@ -43,15 +43,20 @@ const MERGE_THREADS: usize = 1;
 
 /// Changes (upserts and deletes) after which the local index commits without being asked.
 /// Tantivy holds every queued delete and the bookkeeping of uncommitted segments until a
-/// commit, and the writer remembers each id changed since then; committing this often keeps
-/// all of it to a few megabytes, at the cost of one commit and one segment (about 9 MB) per
-/// 10,000 GitLab documents. Every 5,000 made more segments to merge, and merges cost more
-/// memory than they save; every 20,000 kept more (bench/README.md, "Local index memory").
+/// commit, and the writer remembers each id changed since then; this bounds all of it when
+/// documents are tiny. GitLab documents reach [`COMMIT_EVERY_BYTES`] first.
 pub const COMMIT_EVERY_DOCS: u64 = 10_000;
 
-/// Bytes of `_source` after which the local index commits without being asked: bounds the
-/// same state as [`COMMIT_EVERY_DOCS`] when documents are large (a README can weigh 10 MB).
-pub const COMMIT_EVERY_BYTES: u64 = 32_000_000;
+/// Bytes of `_source` after which the local index commits without being asked: the cadence of
+/// a sync. Tantivy's in-memory segment (postings and positions of the text, plus its 4 MB term
+/// table) grows with the text indexed since the last commit, and was the part of a sync's
+/// memory that grew with its size: at 10,000 documents (26 MB of `_source`) per commit the
+/// segment took ~4 MB more than after a small sync's 813, and its commit briefly 1.3 MB more
+/// again. At 12 MB (about 4,600 GitLab documents, a 4-5 MB segment) it stays near 2 MB; a
+/// README of 10 MB commits alone. Smaller commits only add segments: 2,500 documents measured
+/// no lower than 5,000. The segments are not merged during the sync (see
+/// [`crate::merge_policy::MAX_MERGE_BYTES`]), so a 275,000 document index has ~55 of them.
+pub const COMMIT_EVERY_BYTES: u64 = 12_000_000;
 
 /// When the writer commits on its own (see [`COMMIT_EVERY_DOCS`]): after this many changes or
 /// this many bytes, whichever comes first.

@@ -175,3 +175,22 @@ fn the_document_store_is_compressed_on_the_indexing_thread() {
     assert!(!index.settings().docstore_compress_dedicated_thread);
     assert_eq!(committed(dir.path()), 1);
 }
+
+#[test]
+fn by_default_a_sync_commits_every_twelve_megabytes_of_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = WriterState::open(dir.path(), CommitEvery::default()).unwrap();
+    // About 1 MB of `_source` each: far fewer documents than COMMIT_EVERY_DOCS.
+    let body = "word ".repeat(200_000);
+    for n in 1..=11 {
+        state
+            .write(vec![issue(&format!("issue_1_{n}"), &body)])
+            .unwrap();
+    }
+    assert_eq!(committed(dir.path()), 0, "11 MB of _source: not yet");
+    state
+        .write(vec![issue("issue_1_12", &body), issue("issue_1_13", &body)])
+        .unwrap();
+    assert_eq!(committed(dir.path()), 13, "12 MB reached: committed");
+    assert_eq!(state.uncommitted.bytes, 0);
+}
