@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::fields::{Fields, write_json};
-use crate::hash::fnv1a64;
+use crate::hash;
 use crate::scope::ScopeKey;
 
 /// The fixed `type` strings of the reference connector (spec §0). Work items (issues, epics)
@@ -134,9 +134,9 @@ impl Document {
     }
 
     /// A stable 64-bit hash of the `_source` JSON, used to skip rewriting unchanged
-    /// documents. Stable across runs and builds (FNV-1a over the JSON bytes).
+    /// documents. Stable across runs and builds ([`hash::content_hash`] of the JSON bytes).
     pub fn content_hash(&self) -> u64 {
-        fnv1a64(self.source_json().as_bytes())
+        hash::content_hash(self.source_json().as_bytes())
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use connector_core::hash::fnv1a64;
+use connector_core::hash::content_hash;
 use connector_core::{Document, ExistingDoc};
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::{DocSet, Index, Searcher, TERMINATED, TantivyDocument, Term};
@@ -55,7 +55,7 @@ pub(crate) fn to_stored(doc: Document, fields: &Fields) -> (Vec<(Field, OwnedVal
     text(fields.doc_type, doc.doc_type);
     text(fields.body, doc.body);
     // Same bytes `Document::content_hash` hashes: reuse them rather than serialize twice.
-    let hash = fnv1a64(source.as_bytes());
+    let hash = content_hash(source.as_bytes());
     let bytes = source.len() as u64;
     values.push((fields.content_hash, OwnedValue::U64(hash)));
     values.push((fields.source, OwnedValue::Str(source)));
