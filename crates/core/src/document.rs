@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::fields::{Fields, write_json};
 use crate::hash;
+use crate::json_str::{WriteJson, write_json_str};
 use crate::scope::ScopeKey;
 
 /// The fixed `type` strings of the reference connector (spec §0). Work items (issues, epics)
@@ -83,6 +84,16 @@ impl Document {
         self
     }
 
+    /// Sets a field whose value writes its own JSON (see [`Fields::insert_json`]), unless the
+    /// key is one of the document's own (`id`, `type`, `_timestamp`, `body`).
+    pub fn with_json(mut self, key: impl Into<Cow<'static, str>>, value: impl WriteJson) -> Self {
+        let key = key.into();
+        if !OWN_KEYS.contains(&key.as_ref()) {
+            self.fields.insert_json(key, value);
+        }
+        self
+    }
+
     /// The human title: `title`, else `name`, else `file_path`, else `tag_name`, else the `_id`.
     pub fn title(&self) -> Cow<'_, str> {
         ["title", "name", "file_path", "tag_name"]
@@ -110,9 +121,9 @@ impl Document {
         out.extend_from_slice(b",\"type\":");
         write_json(out, self.doc_type.as_str());
         out.extend_from_slice(b",\"_timestamp\":");
-        write_json(out, &self.timestamp);
+        self.timestamp.as_deref().write_json(out);
         out.extend_from_slice(b",\"body\":");
-        write_json(out, self.body.as_str());
+        write_json_str(out, &self.body);
         if !self.fields.is_empty() {
             out.push(b',');
             out.extend_from_slice(self.fields.members());

@@ -6,6 +6,8 @@ use std::ops::Range;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::json_str::WriteJson;
+
 /// The reference fields of a [`crate::Document`], held as the JSON they are written out as.
 ///
 /// Every sink writes a document as JSON, and a sync writes every document but reads only a few
@@ -51,6 +53,23 @@ impl Fields {
             self.drop_member(&key);
         }
         self.append(key, |out| write_json(out, &value));
+    }
+
+    /// Sets `key` to `value`, which writes its own JSON (long text, see [`WriteJson`]);
+    /// otherwise as [`Fields::insert`].
+    pub fn insert_json(&mut self, key: impl Into<Cow<'static, str>>, value: impl WriteJson) {
+        let key = key.into();
+        if self.contains_key(&key) {
+            self.drop_member(&key);
+        }
+        self.append(key, |out| {
+            let start = out.len();
+            value.write_json(out);
+            debug_assert!(
+                serde_json::from_slice::<serde::de::IgnoredAny>(&out[start..]).is_ok(),
+                "WriteJson wrote one JSON value"
+            );
+        });
     }
 
     /// Appends one member, its value written by `write_value`.

@@ -12,6 +12,7 @@ pub mod document;
 pub mod fields;
 pub mod filter;
 pub mod hash;
+pub mod json_str;
 pub mod scope;
 pub mod secret;
 pub mod sink;

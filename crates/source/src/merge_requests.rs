@@ -242,8 +242,8 @@ pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
     .with("project_id", project.id.as_str())
     .with("project_path", project.full_path.as_str())
     .with("iid", NumberOrText(&mr.iid))
-    .with("title", &mr.title)
-    .with("description", &mr.description)
+    .with_json("title", mr.title.as_str())
+    .with_json("description", mr.description.as_deref())
     .with("state", mr.state.as_str())
     .with("created_at", &mr.created_at)
     .with("updated_at", &mr.updated_at)
@@ -259,7 +259,7 @@ pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
     .with("approved_by", names!(mr.approved_by, username))
     .with("merged_by", mr.merge_user.as_ref().map(|u| &u.username))
     .with("labels", names!(mr.labels, title))
-    .with("notes", notes::NoteObjects(&discussions));
+    .with_json("notes", notes::NoteObjects(&discussions));
     doc.fields.shrink_to_fit();
     doc.timestamp = Some(mr.updated_at.into());
     doc.body = body;

@@ -1,9 +1,9 @@
 //! Note objects (spec §4.8), their flattening, and the completion of overflowing discussions.
 
+use connector_core::json_str::{WriteJson, write_json_str};
 use gitlab_client::GitlabClient;
 use gitlab_client::graphql::common::{Discussion, Note};
 use gitlab_client::graphql::discussion_notes;
-use serde::{Serialize, Serializer};
 
 use crate::emit::Problems;
 use crate::listing::{extend_unique, follow_up, walk};
@@ -14,61 +14,68 @@ pub(crate) fn notes_of(discussion: &Discussion) -> impl Iterator<Item = &Note> {
 }
 
 /// One note as the reference stores it: `id body created_at updated_at system author
-/// author_name` and, for diff notes, `position`. A deleted author gives `null`s. Serialized
+/// author_name` and, for diff notes, `position`. A deleted author gives `null`s. Written
 /// straight from the decoded note (no copies), keys in the sorted order the reference's
 /// dictionaries had in earlier versions, so content hashes stay the same.
-#[derive(Debug, Serialize)]
-pub(crate) struct NoteObject<'a> {
-    author: Option<&'a str>,
-    author_name: Option<&'a str>,
-    body: &'a str,
-    created_at: &'a str,
-    id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    position: Option<PositionObject<'a>>,
-    system: bool,
-    updated_at: &'a str,
-}
+#[derive(Debug)]
+pub(crate) struct NoteObject<'a>(&'a Note);
 
-/// A diff note's `position` object.
-#[derive(Debug, Serialize)]
-struct PositionObject<'a> {
-    new_line: Option<i32>,
-    new_path: Option<&'a str>,
-    old_line: Option<i32>,
-    old_path: Option<&'a str>,
-    position_type: &'a str,
-}
-
-impl<'a> NoteObject<'a> {
-    /// The object of one note.
-    pub(crate) fn of(note: &'a Note) -> Self {
-        NoteObject {
-            author: note.author.as_ref().map(|user| user.username.as_str()),
-            author_name: note.author.as_ref().map(|user| user.name.as_str()),
-            body: &note.body,
-            created_at: &note.created_at,
-            id: &note.id,
-            position: note.position.as_ref().map(|position| PositionObject {
-                new_line: position.new_line,
-                new_path: position.new_path.as_deref(),
-                old_line: position.old_line,
-                old_path: position.old_path.as_deref(),
-                position_type: position.position_type.as_str(),
-            }),
-            system: note.system,
-            updated_at: &note.updated_at,
+impl WriteJson for NoteObject<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let note = self.0;
+        let author = note.author.as_ref();
+        out.extend_from_slice(b"{\"author\":");
+        author.map(|user| user.username.as_str()).write_json(out);
+        out.extend_from_slice(b",\"author_name\":");
+        author.map(|user| user.name.as_str()).write_json(out);
+        out.extend_from_slice(b",\"body\":");
+        write_json_str(out, &note.body);
+        out.extend_from_slice(b",\"created_at\":");
+        write_json_str(out, &note.created_at);
+        out.extend_from_slice(b",\"id\":");
+        write_json_str(out, &note.id);
+        if let Some(position) = &note.position {
+            out.extend_from_slice(b",\"position\":{\"new_line\":");
+            write_number(out, position.new_line);
+            out.extend_from_slice(b",\"new_path\":");
+            position.new_path.as_deref().write_json(out);
+            out.extend_from_slice(b",\"old_line\":");
+            write_number(out, position.old_line);
+            out.extend_from_slice(b",\"old_path\":");
+            position.old_path.as_deref().write_json(out);
+            out.extend_from_slice(b",\"position_type\":");
+            write_json_str(out, position.position_type.as_str());
+            out.push(b'}');
         }
+        out.extend_from_slice(b",\"system\":");
+        out.extend_from_slice(if note.system { b"true" } else { b"false" });
+        out.extend_from_slice(b",\"updated_at\":");
+        write_json_str(out, &note.updated_at);
+        out.push(b'}');
+    }
+}
+
+fn write_number(out: &mut Vec<u8>, number: Option<i32>) {
+    match number {
+        Some(number) => out.extend_from_slice(number.to_string().as_bytes()),
+        None => out.extend_from_slice(b"null"),
     }
 }
 
 /// Every note of every discussion, discussions in API order, notes in order within each;
-/// serializes as the document's `notes` array.
+/// written as the document's `notes` array.
 pub(crate) struct NoteObjects<'a>(pub(crate) &'a [Discussion]);
 
-impl Serialize for NoteObjects<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().flat_map(notes_of).map(NoteObject::of))
+impl WriteJson for NoteObjects<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        for (index, note) in self.0.iter().flat_map(notes_of).enumerate() {
+            if index > 0 {
+                out.push(b',');
+            }
+            NoteObject(note).write_json(out);
+        }
+        out.push(b']');
     }
 }
 
@@ -150,7 +157,9 @@ mod tests {
     #[test]
     fn notes_flatten_in_order_with_the_reference_shape() {
         let discussions = discussions();
-        let notes = serde_json::to_value(NoteObjects(&discussions)).expect("notes serialize");
+        let mut json = Vec::new();
+        NoteObjects(&discussions).write_json(&mut json);
+        let notes: Value = serde_json::from_slice(&json).expect("notes are JSON");
         assert_eq!(notes.as_array().map(Vec::len), Some(3));
         assert_eq!(
             notes[0],
@@ -167,6 +176,17 @@ mod tests {
             notes[2]["position"],
             json!({"new_line": 4, "old_line": null, "new_path": "a.rs",
             "old_path": "a.rs", "position_type": "text"})
+        );
+    }
+
+    #[test]
+    fn note_members_are_written_in_the_sorted_order_of_earlier_versions() {
+        let discussions = discussions();
+        let mut json = Vec::new();
+        NoteObjects(&discussions[1..]).write_json(&mut json);
+        assert_eq!(
+            String::from_utf8(json).expect("UTF-8"),
+            r#"[{"author":"bob","author_name":"Bob","body":"nit","created_at":"2024-01-03T00:00:00Z","id":"gid://gitlab/DiffNote/3","position":{"new_line":4,"new_path":"a.rs","old_line":null,"old_path":"a.rs","position_type":"text"},"system":false,"updated_at":"2024-01-03T00:00:00Z"}]"#
         );
     }
 

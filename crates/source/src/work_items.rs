@@ -299,8 +299,8 @@ impl WorkItemData {
         let id = work_item_id(&type_name, &owner_key, &head.iid);
         let mut doc = Document::with_capacity(id, type_name, field_bytes(&body, &discussions))
             .with("iid", NumberOrText(&head.iid))
-            .with("title", &head.title)
-            .with("description", &self.description)
+            .with_json("title", head.title.as_str())
+            .with_json("description", self.description.as_deref())
             .with("state", head.state.as_str())
             .with("created_at", &head.created_at)
             .with("updated_at", &head.updated_at)
@@ -320,7 +320,7 @@ impl WorkItemData {
                     label.title.as_str()
                 }),
             )
-            .with("notes", notes::NoteObjects(&discussions));
+            .with_json("notes", notes::NoteObjects(&discussions));
         match owner {
             Owner::Project { id, path } => {
                 doc = doc.with("project_id", *id).with("project_path", *path);
