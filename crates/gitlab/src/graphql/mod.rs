@@ -2,9 +2,10 @@
 //!
 //! One operation per file, named after `ENDPOINTS.md`. Each operation's `build` function returns a
 //! [`cynic::Operation`] for [`crate::GitlabClient::graphql`]. The typed structs describe the query
-//! *and* decode one node at a time: callers take the raw `data` value, walk to the node list and
-//! decode each node on its own (`serde_json::from_value::<WorkItem>(node)`), so one malformed node
-//! never spoils a page.
+//! *and* decode the page: a listing's nodes are decoded in one pass straight from the response
+//! body, and only a page with a node in an unexpected shape is read again node by node, so one
+//! malformed node never spoils a page ([`crate::GitlabClient::graphql_connection`]). Strings
+//! decode into [`text::Text`], which keeps short ones inline.
 //!
 //! Page sizes: the top-level `first` of every listing is a variable (capped by
 //! [`MAX_PAGE_SIZE`]) so a caller can halve it after a complexity or timeout error; nested
