@@ -48,21 +48,13 @@ impl Fields {
     /// field to the end). A value that cannot be serialized (a map with non-string keys) is
     /// stored as `null`.
     pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: impl Serialize) {
-        let key = key.into();
-        if self.contains_key(&key) {
-            self.drop_member(&key);
-        }
-        self.append(key, |out| write_json(out, &value));
+        self.set(key.into(), |out| write_json(out, &value));
     }
 
     /// Sets `key` to `value`, which writes its own JSON (long text, see [`WriteJson`]);
     /// otherwise as [`Fields::insert`].
     pub fn insert_json(&mut self, key: impl Into<Cow<'static, str>>, value: impl WriteJson) {
-        let key = key.into();
-        if self.contains_key(&key) {
-            self.drop_member(&key);
-        }
-        self.append(key, |out| {
+        self.set(key.into(), |out| {
             let start = out.len();
             value.write_json(out);
             debug_assert!(
@@ -70,6 +62,14 @@ impl Fields {
                 "WriteJson wrote one JSON value"
             );
         });
+    }
+
+    /// Sets `key` to the value `write_value` writes, replacing any previous value.
+    fn set(&mut self, key: Cow<'static, str>, write_value: impl FnOnce(&mut Vec<u8>)) {
+        if self.contains_key(&key) {
+            self.drop_member(&key);
+        }
+        self.append(key, write_value);
     }
 
     /// Appends one member, its value written by `write_value`.
@@ -227,6 +227,21 @@ mod tests {
         let object: Value =
             serde_json::from_slice(&[b"{", fields.members(), b"}"].concat()).unwrap();
         assert_eq!(object, json!({"b": "two", "a": "one"}));
+    }
+
+    #[test]
+    fn values_that_write_their_own_json_read_back_like_inserted_ones() {
+        let mut fields = Fields::new();
+        fields.insert("title", "first");
+        fields.insert_json("description", Some("says \"hi\"\n"));
+        fields.insert_json("title", "second");
+        fields.insert_json("closed_at", None::<&str>);
+        assert_eq!(
+            fields.members(),
+            br#""description":"says \"hi\"\n","title":"second","closed_at":null"#
+        );
+        assert_eq!(fields.get_str("description").as_deref(), Some("says \"hi\"\n"));
+        assert_eq!(fields.value("closed_at"), Value::Null);
     }
 
     #[test]
