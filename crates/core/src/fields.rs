@@ -240,7 +240,10 @@ mod tests {
             fields.members(),
             br#""description":"says \"hi\"\n","title":"second","closed_at":null"#
         );
-        assert_eq!(fields.get_str("description").as_deref(), Some("says \"hi\"\n"));
+        assert_eq!(
+            fields.get_str("description").as_deref(),
+            Some("says \"hi\"\n")
+        );
         assert_eq!(fields.value("closed_at"), Value::Null);
     }
 

@@ -334,7 +334,10 @@ mod tests {
 
     #[test]
     fn a_bulk_item_must_be_one_operation() {
-        for bad in [r#"{}"#, r#"{"index": {"status": 201}, "delete": {"status": 200}}"#] {
+        for bad in [
+            r#"{}"#,
+            r#"{"index": {"status": 201}, "delete": {"status": 200}}"#,
+        ] {
             let json = format!(r#"{{"errors": false, "items": [{bad}]}}"#);
             assert!(
                 serde_json::from_str::<BulkResponse>(&json).is_err(),
