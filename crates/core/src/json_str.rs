@@ -18,6 +18,18 @@ impl WriteJson for str {
     }
 }
 
+impl WriteJson for i32 {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.to_string().as_bytes());
+    }
+}
+
+impl WriteJson for bool {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if *self { b"true" } else { b"false" });
+    }
+}
+
 impl<T: WriteJson + ?Sized> WriteJson for &T {
     fn write_json(&self, out: &mut Vec<u8>) {
         (**self).write_json(out);
@@ -155,6 +167,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn numbers_booleans_and_absent_values_match_serde_json() {
+        let mut out = Vec::new();
+        for value in [Some(-42), Some(0), None] {
+            value.write_json(&mut out);
+            out.push(b' ');
+        }
+        true.write_json(&mut out);
+        assert_eq!(out, b"-42 0 null true");
     }
 
     #[test]

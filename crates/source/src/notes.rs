@@ -36,11 +36,11 @@ impl WriteJson for NoteObject<'_> {
         write_json_str(out, &note.id);
         if let Some(position) = &note.position {
             out.extend_from_slice(b",\"position\":{\"new_line\":");
-            write_number(out, position.new_line);
+            position.new_line.write_json(out);
             out.extend_from_slice(b",\"new_path\":");
             position.new_path.as_deref().write_json(out);
             out.extend_from_slice(b",\"old_line\":");
-            write_number(out, position.old_line);
+            position.old_line.write_json(out);
             out.extend_from_slice(b",\"old_path\":");
             position.old_path.as_deref().write_json(out);
             out.extend_from_slice(b",\"position_type\":");
@@ -48,17 +48,10 @@ impl WriteJson for NoteObject<'_> {
             out.push(b'}');
         }
         out.extend_from_slice(b",\"system\":");
-        out.extend_from_slice(if note.system { b"true" } else { b"false" });
+        note.system.write_json(out);
         out.extend_from_slice(b",\"updated_at\":");
         write_json_str(out, &note.updated_at);
         out.push(b'}');
-    }
-}
-
-fn write_number(out: &mut Vec<u8>, number: Option<i32>) {
-    match number {
-        Some(number) => out.extend_from_slice(number.to_string().as_bytes()),
-        None => out.extend_from_slice(b"null"),
     }
 }
 

@@ -185,20 +185,21 @@ pub struct BulkResponse {
     /// Whether any item failed.
     #[serde(default)]
     pub errors: bool,
-    /// One entry per operation, in request order (each `{"<op>": item}` on the wire).
+    /// One entry per operation, in request order.
+    #[serde(deserialize_with = "one_operation_each")]
     pub items: Vec<BulkItem>,
 }
 
-/// The result of one `_bulk` operation. On the wire it sits in a one-member object named after
-/// the operation (`{"index": {...}}`); it decodes straight from that object, with no map or
-/// key string per item.
-#[derive(Debug, Clone, PartialEq)]
+/// The result of one `_bulk` operation (the members the connector reads).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BulkItem {
     /// HTTP status of the item.
     pub status: u16,
     /// What happened to the document, when ES says.
+    #[serde(default)]
     pub result: Option<BulkResult>,
     /// The failure, when the item failed.
+    #[serde(default)]
     pub error: Option<ErrorCause>,
 }
 
@@ -247,52 +248,45 @@ impl<'de> Deserialize<'de> for BulkResult {
     }
 }
 
-/// The members of a bulk item that the connector reads.
-#[derive(Deserialize)]
-struct BulkItemBody {
-    status: u16,
-    #[serde(default)]
-    result: Option<BulkResult>,
-    #[serde(default)]
-    error: Option<ErrorCause>,
-}
+/// Reads `items`, each `{"<operation>": item}` on the wire, straight into [`BulkItem`]s: no map
+/// or key string per item. An entry with no member or two is refused.
+fn one_operation_each<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<BulkItem>, D::Error> {
+    struct OneOperation(BulkItem);
 
-impl<'de> Deserialize<'de> for BulkItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct OneOperation;
+    impl<'de> Deserialize<'de> for OneOperation {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_map(OneOperationVisitor)
+        }
+    }
 
-        impl<'de> serde::de::Visitor<'de> for OneOperation {
-            type Value = BulkItem;
+    struct OneOperationVisitor;
 
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(r#"a bulk item: {"<operation>": {...}}"#)
-            }
+    impl<'de> serde::de::Visitor<'de> for OneOperationVisitor {
+        type Value = OneOperation;
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BulkItem, A::Error> {
-                let Some(serde::de::IgnoredAny) = map.next_key()? else {
-                    return Err(serde::de::Error::invalid_length(0, &self));
-                };
-                let BulkItemBody {
-                    status,
-                    result,
-                    error,
-                } = map.next_value()?;
-                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    return Err(serde::de::Error::invalid_length(2, &self));
-                }
-                Ok(BulkItem {
-                    status,
-                    result,
-                    error,
-                })
-            }
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(r#"a bulk item: {"<operation>": {...}}"#)
         }
 
-        deserializer.deserialize_map(OneOperation)
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<OneOperation, A::Error> {
+            if map.next_key::<serde::de::IgnoredAny>()?.is_none() {
+                return Err(serde::de::Error::invalid_length(0, &self));
+            }
+            let item = map.next_value()?;
+            if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                return Err(serde::de::Error::invalid_length(2, &self));
+            }
+            Ok(OneOperation(item))
+        }
     }
+
+    let items = Vec::<OneOperation>::deserialize(deserializer)?;
+    Ok(items.into_iter().map(|OneOperation(item)| item).collect())
 }
 
 #[cfg(test)]

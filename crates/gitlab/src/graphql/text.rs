@@ -1,6 +1,5 @@
 //! [`Text`]: the string type of the strings a GraphQL page decodes into.
 
-use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
 
@@ -11,9 +10,7 @@ use super::schema;
 /// A string GitLab sent: an id, a time, a name, a title, a body. Strings of up to 24 bytes
 /// (global ids, times, usernames, label titles: most of the strings on a page) are kept inline,
 /// without an allocation of their own; longer ones on the heap. Reads as a `&str`.
-#[derive(
-    Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize, serde::Serialize,
-)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(transparent)]
 pub struct Text(CompactString);
 
@@ -32,51 +29,15 @@ impl Deref for Text {
     }
 }
 
-impl AsRef<str> for Text {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Borrow<str> for Text {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
-impl fmt::Display for Text {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<&str> for Text {
-    fn from(text: &str) -> Self {
-        Text(CompactString::from(text))
-    }
-}
-
-impl From<String> for Text {
-    fn from(text: String) -> Self {
-        Text(CompactString::from(text))
-    }
-}
-
 impl From<Text> for String {
     fn from(text: Text) -> Self {
         text.0.into_string()
-    }
-}
-
-impl PartialEq<str> for Text {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
     }
 }
 
