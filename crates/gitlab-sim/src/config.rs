@@ -87,7 +87,8 @@ pub const DEFAULT_TIMEOUT_HOLD_MS: u64 = 30_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Switches {
-    /// Added latency per request, in milliseconds.
+    /// Response time per request, in milliseconds: no response leaves earlier than this after its
+    /// request arrived (the simulator's own work counts toward it).
     pub latency_ms: u64,
     /// Requests allowed per minute (fixed one-minute windows); `None` = unlimited.
     pub rate_limit_rpm: Option<u32>,

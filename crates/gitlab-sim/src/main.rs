@@ -22,7 +22,8 @@ struct Args {
     /// Print the expected document counts as JSON and exit.
     #[arg(long)]
     expected: bool,
-    /// Added latency per request, in milliseconds.
+    /// Response time per request, in milliseconds: no response leaves earlier than this after its
+    /// request arrived (the simulator's own work counts toward it).
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
     /// Requests allowed per minute; more get 429 with Retry-After.

@@ -61,6 +61,10 @@ pub struct LogEntry {
     pub status: u16,
     /// Kind used for counting: `graphql:<operationName>`, `graphql`, or `rest:<endpoint>`.
     pub kind: String,
+    /// When the request arrived, in milliseconds since the Unix epoch.
+    pub received_ms: i64,
+    /// How long the simulator took to answer, added latency included, in milliseconds.
+    pub took_ms: u64,
 }
 
 /// Recent requests plus counters since the last reset.

@@ -671,6 +671,42 @@ async fn fault_switches_break_responses_as_configured() {
     assert_eq!(log.counts["rest:user"], 2);
 }
 
+#[tokio::test]
+async fn latency_is_the_response_time_and_the_log_records_it() {
+    let sim = start(Size::Small).await;
+    sim.state.set_switches(Switches {
+        latency_ms: 50,
+        ..Switches::default()
+    });
+    let started = std::time::Instant::now();
+    assert_eq!(sim.rest("/user").await.status(), 200);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(50));
+    // A response that takes the simulator longer than the latency is not delayed further:
+    // a 200 ms timeout fault under 150 ms of latency answers after ~200 ms, not 350.
+    sim.state.set_switches(Switches {
+        latency_ms: 150,
+        fault_timeout_rate: 1.0,
+        timeout_hold_ms: 200,
+        ..Switches::default()
+    });
+    let started = std::time::Instant::now();
+    assert_eq!(sim.rest("/user").await.status(), 504);
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= std::time::Duration::from_millis(200)
+            && elapsed < std::time::Duration::from_millis(340),
+        "{elapsed:?}"
+    );
+    let log = sim.state.request_log();
+    let took: Vec<u64> = log.entries.iter().map(|e| e.took_ms).collect();
+    assert!(took[0] >= 50 && took[1] >= 200 && took[1] < 340, "{took:?}");
+    assert!(log.entries[0].received_ms <= log.entries[1].received_ms);
+    assert!(
+        log.entries[0].received_ms > 1_700_000_000_000,
+        "milliseconds since the epoch"
+    );
+}
+
 #[test]
 fn binary_prints_expected_counts_as_json() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gitlab-sim"))

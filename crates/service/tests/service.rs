@@ -93,7 +93,7 @@ async fn a_kibana_cancel_during_a_sync_ends_the_job_canceled() {
     connected(&es, &gl_url).await;
 
     gl.set_switches(Switches {
-        latency_ms: 40,
+        latency_ms: 60,
         ..Switches::default()
     });
     let id = request_sync(&es).await;
@@ -117,7 +117,7 @@ async fn shutdown_suspends_the_running_job_and_a_restarted_service_completes_it(
     connected(&es, &gl_url).await;
 
     gl.set_switches(Switches {
-        latency_ms: 40,
+        latency_ms: 60,
         ..Switches::default()
     });
     let id = request_sync(&es).await;

@@ -112,6 +112,8 @@ fn operation_in_query(q: &str) -> Option<&str> {
 
 /// The middleware.
 pub async fn gate(State(app): State<App>, req: Request, next: Next) -> Response {
+    let received = chrono::Utc::now();
+    let clock = std::time::Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let (req, op) = if path == "/api/graphql" {
@@ -132,11 +134,8 @@ pub async fn gate(State(app): State<App>, req: Request, next: Next) -> Response 
     } else if !authorized {
         message(StatusCode::UNAUTHORIZED, "401 Unauthorized")
     } else {
-        if sw.latency_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(sw.latency_ms)).await;
-        }
         let (f5, ft, fc) = (sim.draw(), sim.draw(), sim.draw());
-        if f5 < sw.fault_5xx_rate {
+        let resp = if f5 < sw.fault_5xx_rate {
             let status = if f5 < sw.fault_5xx_rate / 2.0 {
                 StatusCode::BAD_GATEWAY
             } else {
@@ -158,7 +157,11 @@ pub async fn gate(State(app): State<App>, req: Request, next: Next) -> Response 
             truncate(next.run(req).await).await
         } else {
             next.run(req).await
-        }
+        };
+        // The response leaves no earlier than `latency_ms` after the request arrived: the
+        // simulator's own work is part of the simulated response time, not added to it.
+        tokio::time::sleep_until((clock + Duration::from_millis(sw.latency_ms)).into()).await;
+        resp
     };
     rate_headers(resp.headers_mut(), &rate);
     sim.record(LogEntry {
@@ -167,6 +170,8 @@ pub async fn gate(State(app): State<App>, req: Request, next: Next) -> Response 
         path,
         operation_name: op,
         status: resp.status().as_u16(),
+        received_ms: received.timestamp_millis(),
+        took_ms: u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX),
     });
     resp
 }
