@@ -2,12 +2,11 @@
 //! left at the end is stale.
 //!
 //! Memory matters here (one entry per stored document), so ids are boxed strings, scopes are
-//! interned, and the "already seen in this sync" set keeps 64-bit id hashes only.
+//! interned, and the "already seen in this sync" set is an [`IdSet`] (a byte or two per id).
 
 use std::collections::{HashMap, HashSet};
 
-use connector_core::hash::fnv1a64;
-use connector_core::{ExistingDoc, ScopeKey};
+use connector_core::{ExistingDoc, IdSet, ScopeKey};
 
 /// The sink's documents not yet seen in this sync.
 #[derive(Debug, Default)]
@@ -15,41 +14,13 @@ pub(crate) struct Ledger {
     unseen: HashMap<Box<str>, Entry>,
     scopes: Vec<Option<ScopeKey>>,
     scope_ids: HashMap<Option<ScopeKey>, u32>,
-    seen: SeenIds,
+    seen: IdSet,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     scope: u32,
     content_hash: Option<u64>,
-}
-
-/// How many arrivals [`SeenIds`] keeps in its hash set before merging them into the sorted list.
-const RECENT_ARRIVALS: usize = 16_384;
-
-/// 64-bit hashes of the ids that arrived in this sync: recent ones in a small hash set, older
-/// ones in a sorted vector (8 bytes per id). A hash set of every id would cost about twice that
-/// and, while growing, briefly three times: at 275,000 documents the difference was the
-/// Elasticsearch sink's whole memory growth from a small sync to a huge one.
-#[derive(Debug, Default)]
-struct SeenIds {
-    sorted: Vec<u64>,
-    recent: HashSet<u64>,
-}
-
-impl SeenIds {
-    /// Records `hash`; `false` when it was already recorded.
-    fn insert(&mut self, hash: u64) -> bool {
-        if self.sorted.binary_search(&hash).is_ok() || !self.recent.insert(hash) {
-            return false;
-        }
-        if self.recent.len() >= RECENT_ARRIVALS {
-            self.sorted.reserve_exact(self.recent.len());
-            self.sorted.extend(self.recent.drain());
-            self.sorted.sort_unstable();
-        }
-        true
-    }
 }
 
 /// What the ledger knows about a document that just arrived.
@@ -89,7 +60,7 @@ impl Ledger {
 
     /// Ticks off a document id.
     pub(crate) fn arrive(&mut self, id: &str) -> Arrival {
-        if !self.seen.insert(fnv1a64(id.as_bytes())) {
+        if !self.seen.insert(id) {
             return Arrival::Duplicate;
         }
         let stored_hash = self.unseen.remove(id).map(|entry| entry.content_hash);
@@ -121,23 +92,6 @@ impl Ledger {
 mod tests {
     use super::*;
     use connector_core::ObjectKind;
-
-    #[test]
-    fn seen_ids_answer_across_merges_into_the_sorted_list() {
-        let mut seen = SeenIds::default();
-        let hashes: Vec<u64> = (0..RECENT_ARRIVALS as u64 * 2 + 7)
-            .map(|n| n.wrapping_mul(0x9E37_79B9_7F4A_7C15))
-            .collect();
-        assert!(hashes.iter().all(|hash| seen.insert(*hash)), "all new");
-        assert_eq!(
-            seen.sorted.len(),
-            RECENT_ARRIVALS * 2,
-            "two merges happened"
-        );
-        assert_eq!(seen.recent.len(), 7);
-        assert!(hashes.iter().all(|hash| !seen.insert(*hash)), "all known");
-        assert!(seen.sorted.is_sorted());
-    }
 
     fn doc(id: &str, project: &str, hash: u64) -> ExistingDoc {
         ExistingDoc {
