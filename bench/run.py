@@ -76,6 +76,15 @@ def http_json(url):
         return json.load(response)
 
 
+def wait_for_fresh_window():
+    """Waits for the next wall-clock minute. gitlab-sim counts requests in fixed one-minute
+    windows, as GitLab does; a rate-limited run that straddled a minute boundary would meet two
+    fresh windows and could finish without a single 429, which proves nothing."""
+    into_minute = time.time() % 60
+    if into_minute > 1:
+        time.sleep(60 - into_minute + 0.05)
+
+
 def case_name(size, sink, args):
     name = f"{size}/{sink}"
     if args.latency_ms:
@@ -109,6 +118,8 @@ def run_case(bins, args, size, sink):
         else:
             cmd += ["--index-dir", str(workdir / "index")]
         out_path, err_path = workdir / "stdout.json", workdir / "stderr.txt"
+        if args.rate_limit_rpm:
+            wait_for_fresh_window()
         with open(out_path, "w") as out_file, open(err_path, "w") as err_file:
             started = time.monotonic()
             child = subprocess.Popen(cmd, stdout=out_file, stderr=err_file)
