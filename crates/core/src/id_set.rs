@@ -28,7 +28,7 @@ pub struct IdSet {
 impl IdSet {
     /// Adds `id`; `false` when it was already there.
     pub fn insert(&mut self, id: &str) -> bool {
-        match numbered(id) {
+        match numbered_id(id) {
             Some((prefix, number)) => match self.numbered.get_mut(prefix) {
                 Some(bitmap) => bitmap.insert(number),
                 None => {
@@ -44,7 +44,7 @@ impl IdSet {
 
     /// Whether `id` is in the set.
     pub fn contains(&self, id: &str) -> bool {
-        match numbered(id) {
+        match numbered_id(id) {
             Some((prefix, number)) => self
                 .numbered
                 .get(prefix)
@@ -55,7 +55,7 @@ impl IdSet {
 
     /// Removes `id`; `false` when it was not there.
     pub fn remove(&mut self, id: &str) -> bool {
-        match numbered(id) {
+        match numbered_id(id) {
             Some((prefix, number)) => {
                 let Some(bitmap) = self.numbered.get_mut(prefix) else {
                     return false;
@@ -82,9 +82,10 @@ impl IdSet {
     }
 }
 
-/// Splits `<prefix>_<number>` when the number is written the one way it prints (no sign, no
-/// leading zero) and fits 32 bits, so that no two different ids share a split.
-fn numbered(id: &str) -> Option<(&str, u32)> {
+/// Splits an `_id` of the form `<prefix>_<number>` when the number is written the one way it
+/// prints (no sign, no leading zero) and fits 32 bits, so that no two different ids share a
+/// split and `format!("{prefix}_{number}")` gives the id back.
+pub fn numbered_id(id: &str) -> Option<(&str, u32)> {
     let (prefix, digits) = id.rsplit_once('_')?;
     let canonical = !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())

@@ -25,5 +25,5 @@ pub use filter::DocumentFilter;
 pub use id_set::IdSet;
 pub use scope::{ObjectKind, ScopeKey};
 pub use secret::Secret;
-pub use sink::{ExistingDoc, Sink, SinkError, WriteReport};
+pub use sink::{ExistingDoc, Sink, SinkError, WriteReport, existing_docs};
 pub use source::{EventStream, SourceError, SourceEvent};

@@ -47,8 +47,12 @@ pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A destination for documents. See the module docs for the guarantees.
 pub trait Sink: Send {
-    /// Every document the sink currently holds.
-    fn existing(&mut self) -> impl Future<Output = Result<Vec<ExistingDoc>, SinkError>> + Send;
+    /// Hands every document the sink currently holds to `each`, as it lists them: a sink of
+    /// millions of documents never holds the whole listing at once.
+    fn existing(
+        &mut self,
+        each: &mut (dyn FnMut(ExistingDoc) + Send),
+    ) -> impl Future<Output = Result<(), SinkError>> + Send;
 
     /// Upserts a batch of documents by `_id`.
     fn write(
@@ -61,4 +65,12 @@ pub trait Sink: Send {
 
     /// Makes all writes and deletes durable and searchable.
     fn finish(&mut self) -> impl Future<Output = Result<(), SinkError>> + Send;
+}
+
+/// The whole listing of `sink` as one list: for tests and small sinks (a sync takes it document
+/// by document, see [`Sink::existing`]).
+pub async fn existing_docs<S: Sink>(sink: &mut S) -> Result<Vec<ExistingDoc>, SinkError> {
+    let mut docs = Vec::new();
+    sink.existing(&mut |doc| docs.push(doc)).await?;
+    Ok(docs)
 }

@@ -16,10 +16,15 @@ pub const SCROLL_KEEP_ALIVE: Duration = Duration::from_secs(300);
 /// The stored fields [`ScopeKey::of_source`] reads.
 pub const SCOPE_FIELDS: [&str; 3] = ["type", "project_id", "group_path"];
 
-/// Every document of `index` (empty when the index is missing).
-pub async fn list(client: &EsClient, index: &str) -> Result<Vec<ExistingDoc>, SinkEsError> {
+/// Hands every document of `index` to `each`, a scroll page at a time (nothing when the index
+/// is missing).
+pub async fn list(
+    client: &EsClient,
+    index: &str,
+    each: &mut (dyn FnMut(ExistingDoc) + Send),
+) -> Result<(), SinkEsError> {
     if !client.index_exists(index).await? {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let request = SearchRequest {
         sort: Some(json!(["_doc"])),
@@ -30,7 +35,6 @@ pub async fn list(client: &EsClient, index: &str) -> Result<Vec<ExistingDoc>, Si
     let mut page = client
         .scroll_start::<Map<String, Value>>(index, &request, SCROLL_KEEP_ALIVE)
         .await?;
-    let mut found = Vec::new();
     let result = loop {
         if let Some(failed) = page.shards.as_ref().map(|s| s.failed).filter(|f| *f > 0) {
             break Err(SinkEsError::ShardFailures {
@@ -41,11 +45,13 @@ pub async fn list(client: &EsClient, index: &str) -> Result<Vec<ExistingDoc>, Si
         if page.hits.hits.is_empty() {
             break Ok(());
         }
-        found.extend(page.hits.hits.drain(..).map(|hit| ExistingDoc {
-            scope: hit.source.as_ref().and_then(ScopeKey::of_source),
-            id: hit.id,
-            content_hash: None,
-        }));
+        for hit in page.hits.hits.drain(..) {
+            each(ExistingDoc {
+                scope: hit.source.as_ref().and_then(ScopeKey::of_source),
+                id: hit.id,
+                content_hash: None,
+            });
+        }
         let Some(scroll_id) = page.scroll_id.clone() else {
             break Ok(());
         };
@@ -59,5 +65,5 @@ pub async fn list(client: &EsClient, index: &str) -> Result<Vec<ExistingDoc>, Si
     {
         tracing::warn!(%index, %err, "could not clear the scroll");
     }
-    result.map(|()| found)
+    result
 }

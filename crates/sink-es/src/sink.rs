@@ -170,8 +170,11 @@ impl ElasticsearchSink {
 }
 
 impl Sink for ElasticsearchSink {
-    async fn existing(&mut self) -> Result<Vec<ExistingDoc>, SinkError> {
-        Ok(crate::existing::list(&self.client, &self.settings.index).await?)
+    async fn existing(
+        &mut self,
+        each: &mut (dyn FnMut(ExistingDoc) + Send),
+    ) -> Result<(), SinkError> {
+        Ok(crate::existing::list(&self.client, &self.settings.index, each).await?)
     }
 
     async fn write(&mut self, batch: Vec<Document>) -> Result<WriteReport, SinkError> {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use connector_core::{Document, Sink};
+use connector_core::{Document, Sink, existing_docs};
 use es_client::{EsAuth, EsClient, EsSettings, RetryPolicy};
 use es_sim::{EsSimState, SimConfig};
 use sink_es::{ElasticsearchSink, SinkSettings};
@@ -60,7 +60,7 @@ async fn write_list_delete_cycle_survives_item_429s_and_runs_the_pipeline() {
     );
     assert_eq!(source["project_id"], "7");
 
-    let existing = sink.existing().await.unwrap();
+    let existing = existing_docs(&mut sink).await.unwrap();
     assert_eq!(existing.len(), 10);
     assert!(existing.iter().all(|d| d.scope.is_some()));
 

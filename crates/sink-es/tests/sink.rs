@@ -8,7 +8,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{any, head, post};
 use connector_config::ErrorMonitorSettings;
-use connector_core::{Document, ObjectKind, ScopeKey, Sink};
+use connector_core::{Document, ObjectKind, ScopeKey, Sink, existing_docs};
 use es_client::{EsClient, EsSettings, RetryPolicy};
 use serde_json::{Value, json};
 use sink_es::{ElasticsearchSink, SinkSettings};
@@ -313,7 +313,7 @@ async fn existing_scrolls_all_pages_with_scope_fields_and_clears_the_scroll() {
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let url = url::Url::parse(&format!("http://{addr}")).unwrap();
     let mut sink = ElasticsearchSink::new(client(url), sink_settings());
-    let found = sink.existing().await.unwrap();
+    let found = existing_docs(&mut sink).await.unwrap();
     let ids: Vec<&str> = found.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, ["issue_7_1", "epic_g_1", "project_7"]);
     assert_eq!(

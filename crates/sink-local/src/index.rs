@@ -8,6 +8,10 @@ use tokio::sync::{mpsc, oneshot};
 use crate::LocalIndexError;
 use crate::writer::{COMMAND_QUEUE, Command, CommitEvery, WriterState};
 
+/// Chunks of the listing ([`crate::store::LISTING_CHUNK`] documents each) waiting between the
+/// writer thread and [`Sink::existing`].
+const LISTING_CHUNKS_QUEUED: usize = 2;
+
 /// A local index opened for writing. Holds the index's writer lock until dropped (or until
 /// [`Sink::finish`], after which the next change takes it again).
 ///
@@ -67,9 +71,20 @@ impl LocalIndex {
 
 impl Sink for LocalIndex {
     /// Every committed document: changes since the last commit (the writer's own, or `finish`)
-    /// are not listed.
-    async fn existing(&mut self) -> Result<Vec<ExistingDoc>, SinkError> {
-        Ok(self.call(Command::Existing).await?)
+    /// are not listed. The writer thread sends the listing in chunks while this takes them in.
+    async fn existing(
+        &mut self,
+        each: &mut (dyn FnMut(ExistingDoc) + Send),
+    ) -> Result<(), SinkError> {
+        let (chunks, mut received) = mpsc::channel(LISTING_CHUNKS_QUEUED);
+        let listed = self.call(|reply| Command::Existing(chunks, reply));
+        let take_in = async {
+            while let Some(chunk) = received.recv().await {
+                chunk.into_iter().for_each(&mut *each);
+            }
+        };
+        let (listed, ()) = tokio::join!(listed, take_in);
+        Ok(listed?)
     }
 
     async fn write(&mut self, batch: Vec<Document>) -> Result<WriteReport, SinkError> {

@@ -56,6 +56,7 @@ mod in_flight;
 mod index;
 mod merge_policy;
 mod output;
+mod read_directory;
 mod schema;
 mod scope_text;
 mod search;

@@ -5,9 +5,12 @@ use std::path::Path;
 use connector_core::hash::content_hash;
 use connector_core::{Document, ExistingDoc};
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
-use tantivy::{DocSet, Index, Searcher, TERMINATED, TantivyDocument, Term};
+use tantivy::{
+    DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument, Term,
+};
 
 use crate::format::{self, MarkerState};
+use crate::read_directory::ReadDirectory;
 use crate::schema::{self, Fields};
 use crate::{LocalIndexError, scope_text};
 
@@ -105,13 +108,33 @@ pub(crate) fn contains(
     Ok(false)
 }
 
-/// Every live document's id, scope and content hash.
+/// A searcher over the last commit that reads the index files with positioned reads (see
+/// [`ReadDirectory`]): for walking every stored document once without mapping the whole store.
+pub(crate) fn listing_searcher(dir: &Path) -> Result<Searcher, LocalIndexError> {
+    let open = |err| LocalIndexError::tantivy(dir, "open the index for listing", err);
+    let directory = ReadDirectory::open(dir).map_err(|err| open(err.into()))?;
+    let reader: IndexReader = Index::open(directory)
+        .map_err(open)?
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(open)?;
+    Ok(reader.searcher())
+}
+
+/// Documents per chunk of [`existing`]'s listing.
+pub(crate) const LISTING_CHUNK: usize = 1_000;
+
+/// Every live document's id, scope and content hash, handed to `send` in chunks of
+/// [`LISTING_CHUNK`] (so the whole listing is never in memory at once); stops early when `send`
+/// returns `false`.
 pub(crate) fn existing(
     searcher: &Searcher,
     fields: &Fields,
     dir: &Path,
-) -> Result<Vec<ExistingDoc>, LocalIndexError> {
-    let mut found = Vec::new();
+    send: &mut dyn FnMut(Vec<ExistingDoc>) -> bool,
+) -> Result<(), LocalIndexError> {
+    let mut found = Vec::with_capacity(LISTING_CHUNK);
     for segment in searcher.segment_readers() {
         let store = segment
             .get_store_reader(STORE_CACHE_BLOCKS)
@@ -136,7 +159,16 @@ pub(crate) fn existing(
                     .get_first(fields.content_hash)
                     .and_then(|value| value.as_u64()),
             });
+            if found.len() == LISTING_CHUNK {
+                let chunk = std::mem::replace(&mut found, Vec::with_capacity(LISTING_CHUNK));
+                if !send(chunk) {
+                    return Ok(());
+                }
+            }
         }
     }
-    Ok(found)
+    if !found.is_empty() {
+        send(found);
+    }
+    Ok(())
 }

@@ -98,8 +98,8 @@ pub(crate) enum Command {
     Write(Vec<Document>, Reply<WriteReport>),
     /// Delete by `_id`; replies with how many existed.
     Delete(Vec<String>, Reply<u64>),
-    /// List every committed document.
-    Existing(Reply<Vec<ExistingDoc>>),
+    /// List every committed document, in chunks sent to the channel.
+    Existing(mpsc::Sender<Vec<ExistingDoc>>, Reply<()>),
     /// Commit, wait for merges, make everything searchable, release the writer lock.
     Commit(Reply<()>),
 }
@@ -171,11 +171,13 @@ impl WriterState {
             match command {
                 Command::Write(batch, reply) => drop(reply.send(self.write(batch))),
                 Command::Delete(ids, reply) => drop(reply.send(self.delete(ids))),
-                Command::Existing(reply) => {
-                    let existing = self
-                        .searcher()
-                        .and_then(|searcher| store::existing(&searcher, &self.fields, &self.dir));
-                    drop(reply.send(existing));
+                Command::Existing(chunks, reply) => {
+                    let mut send = |chunk| chunks.blocking_send(chunk).is_ok();
+                    let listed = store::listing_searcher(&self.dir).and_then(|searcher| {
+                        store::existing(&searcher, &self.fields, &self.dir, &mut send)
+                    });
+                    drop(chunks);
+                    drop(reply.send(listed));
                 }
                 Command::Commit(reply) => drop(reply.send(self.commit())),
             }

@@ -1,6 +1,6 @@
 //! The local index end to end, through its public API, in temporary directories.
 
-use connector_core::{Document, ObjectKind, ScopeKey, Sink};
+use connector_core::{Document, ObjectKind, ScopeKey, Sink, existing_docs};
 use sink_local::{
     LocalIndex, LocalIndexError, MARKER_FILE, SearchOptions, count_by_type, format_hits, get,
     search,
@@ -75,7 +75,7 @@ async fn existing_lists_ids_scopes_and_hashes_after_reopen() {
     drop(index);
 
     let mut reopened = LocalIndex::open_or_create(dir.path()).unwrap();
-    let mut existing = reopened.existing().await.unwrap();
+    let mut existing = existing_docs(&mut reopened).await.unwrap();
     existing.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(existing.len(), 2);
     assert_eq!(existing[0].id, "issue_7_1");
@@ -89,6 +89,30 @@ async fn existing_lists_ids_scopes_and_hashes_after_reopen() {
     assert_eq!(existing[0].content_hash, Some(docs[0].content_hash()));
     assert_eq!(existing[1].scope, docs[1].scope());
     assert_eq!(existing[1].content_hash, Some(docs[1].content_hash()));
+}
+
+#[tokio::test]
+async fn a_listing_of_several_chunks_names_every_document_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = LocalIndex::open_or_create(dir.path()).unwrap();
+    let docs: Vec<Document> = (1..=2_500)
+        .map(|n| issue(&format!("issue_7_{n}"), "t", "b"))
+        .collect();
+    index.write(docs).await.unwrap();
+    index.finish().await.unwrap();
+    let mut ids: Vec<String> = existing_docs(&mut index)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|doc| doc.id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        2_500,
+        "more than two chunks of 1,000, none lost or repeated"
+    );
 }
 
 #[tokio::test]
@@ -110,8 +134,7 @@ async fn delete_removes_documents_and_counts_only_existing_ones() {
     assert_eq!(deleted, 1);
     index.finish().await.unwrap();
     assert_eq!(get(dir.path(), "issue_7_1").unwrap(), None);
-    let ids: Vec<_> = index
-        .existing()
+    let ids: Vec<_> = existing_docs(&mut index)
         .await
         .unwrap()
         .into_iter()
@@ -142,8 +165,7 @@ async fn dropping_without_finish_keeps_last_commit() {
             Err(err) => panic!("{err}"),
         }
     };
-    let ids: Vec<_> = reopened
-        .existing()
+    let ids: Vec<_> = existing_docs(&mut reopened)
         .await
         .unwrap()
         .into_iter()

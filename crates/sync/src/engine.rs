@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::batch::Batcher;
 use crate::progress::SyncProgress;
 use crate::report::{Listed, MAX_LISTED, Outcome, SyncReport};
-use crate::seen::{Arrival, Ledger};
+use crate::seen::{Arrival, Ledger, LedgerBuilder};
 
 /// Documents per write batch. Elastic's connector sends at most 250 documents per `_bulk`
 /// (`elasticsearch.bulk.chunk_size` = 500 NDJSON lines); sinks may cut batches smaller.
@@ -96,12 +96,12 @@ pub async fn run<S: Sink>(
     progress: &SyncProgress,
 ) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
-    let existing = sink
-        .existing()
+    let mut listing = LedgerBuilder::default();
+    sink.existing(&mut |doc| listing.add(doc))
         .await
         .map_err(sink_error("listing the index"))?;
-    tracing::info!(documents = existing.len(), "index listed");
-    let mut state = RunState::new(Ledger::new(existing), options);
+    tracing::info!(documents = listing.listed(), "index listed");
+    let mut state = RunState::new(listing.build(), options);
 
     let mut canceled = false;
     let mut source_failure = None;

@@ -36,16 +36,18 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
-    async fn existing(&mut self) -> Result<Vec<ExistingDoc>, SinkError> {
-        Ok(self
-            .docs
-            .values()
-            .map(|doc| ExistingDoc {
+    async fn existing(
+        &mut self,
+        each: &mut (dyn FnMut(ExistingDoc) + Send),
+    ) -> Result<(), SinkError> {
+        for doc in self.docs.values() {
+            each(ExistingDoc {
                 id: doc.id.clone(),
                 scope: doc.scope(),
                 content_hash: Some(doc.content_hash()),
-            })
-            .collect())
+            });
+        }
+        Ok(())
     }
 
     async fn write(&mut self, batch: Vec<Document>) -> Result<WriteReport, SinkError> {
