@@ -45,12 +45,17 @@ impl IdSet {
     /// Whether `id` is in the set.
     pub fn contains(&self, id: &str) -> bool {
         match numbered_id(id) {
-            Some((prefix, number)) => self
-                .numbered
-                .get(prefix)
-                .is_some_and(|bitmap| bitmap.contains(number)),
+            Some((prefix, number)) => self.contains_numbered(prefix, number),
             None => self.other.contains(&fnv1a64(id.as_bytes())),
         }
+    }
+
+    /// Whether the id `<prefix>_<number>` (as [`numbered_id`] splits it) is in the set, without
+    /// writing the id out.
+    pub fn contains_numbered(&self, prefix: &str, number: u32) -> bool {
+        self.numbered
+            .get(prefix)
+            .is_some_and(|bitmap| bitmap.contains(number))
     }
 
     /// Removes `id`; `false` when it was not there.

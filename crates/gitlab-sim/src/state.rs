@@ -63,7 +63,7 @@ pub struct LogEntry {
     pub kind: String,
     /// When the request arrived, in milliseconds since the Unix epoch.
     pub received_ms: i64,
-    /// How long the simulator took to answer, added latency included, in milliseconds.
+    /// How long the simulator took to answer, in milliseconds (at least the latency switch).
     pub took_ms: u64,
 }
 

@@ -163,10 +163,8 @@ impl Ledger {
     pub(crate) fn stale(self, incomplete: &HashSet<ScopeKey>) -> (Vec<String>, u64) {
         let mut delete = Vec::new();
         let mut kept = 0;
-        let mut judge = |id: String, entry: Entry| {
-            if self.seen.contains(&id) {
-                return;
-            }
+        // The id is written out only for a document that is deleted.
+        let mut judge = |entry: Entry, id: &dyn Fn() -> String| {
             let scope = self
                 .scopes
                 .get(entry.scope as usize)
@@ -174,16 +172,20 @@ impl Ledger {
             if scope.is_some_and(|scope| incomplete.contains(scope)) {
                 kept += 1;
             } else {
-                delete.push(id);
+                delete.push(id());
             }
         };
         for (prefix, entries) in &self.numbered {
             for listed in entries {
-                judge(format!("{prefix}_{}", listed.number), listed.entry());
+                if !self.seen.contains_numbered(prefix, listed.number) {
+                    judge(listed.entry(), &|| format!("{prefix}_{}", listed.number));
+                }
             }
         }
         for (id, entry) in &self.other {
-            judge(id.to_string(), *entry);
+            if !self.seen.contains(id) {
+                judge(*entry, &|| id.to_string());
+            }
         }
         delete.sort_unstable();
         (delete, kept)

@@ -126,7 +126,7 @@ pub async fn gate(State(app): State<App>, req: Request, next: Next) -> Response 
     };
     let sim = &app.sim;
     let sw = sim.switches();
-    let now = chrono::Utc::now().timestamp();
+    let now = received.timestamp();
     let rate = sim.rate_check(now);
     let authorized = token_of(req.headers()).is_some_and(|t| sim.token_ok(t));
     let mut resp = if !rate.allowed {
