@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use reqwest::header::{CONTENT_TYPE, HeaderMap};
+use reqwest::header::CONTENT_TYPE;
 use reqwest::{RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -225,25 +225,6 @@ impl GitlabClient {
                     Ok(RestResponse { body, next_page })
                 }
             },
-        )
-        .await
-    }
-
-    /// `HEAD /api/v4{path}`: the response headers.
-    pub async fn head(
-        &self,
-        path: &str,
-        query: &[(&str, String)],
-    ) -> Result<HeaderMap, ClientError> {
-        let label = rest_label("HEAD", path, query);
-        let url = self.rest_url(path);
-        self.execute(
-            &label,
-            &route_key("HEAD", path),
-            ApiKind::Rest,
-            path,
-            |http| http.head(&url).query(query),
-            |resp, _, _slot| async move { Ok(resp.headers().clone()) },
         )
         .await
     }

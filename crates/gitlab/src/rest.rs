@@ -11,8 +11,6 @@ use crate::{ClientError, GitlabClient};
 
 /// Entries per tree page: GitLab's maximum (its default of 20 made the reference miss READMEs).
 pub const TREE_PAGE_SIZE: u32 = 100;
-/// `X-Gitlab-Size`: the size of a repository file, sent on `HEAD …/repository/files/:path`.
-pub const X_GITLAB_SIZE: &str = "X-Gitlab-Size";
 
 /// Everything but unreserved characters is encoded, `/` included (`docs%2FREADME.md`).
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -128,24 +126,8 @@ impl GitlabClient {
         })
     }
 
-    /// The size of a repository file (`HEAD …/files/:path`, `X-Gitlab-Size`); `None` when
-    /// GitLab sends no size.
-    pub async fn file_size(
-        &self,
-        project_id: u64,
-        path: &str,
-        git_ref: &str,
-    ) -> Result<Option<u64>, ClientError> {
-        let headers = self
-            .head(&file_path(project_id, path), &[("ref", git_ref.to_owned())])
-            .await?;
-        Ok(headers
-            .get(X_GITLAB_SIZE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok()))
-    }
-
-    /// The raw content of a repository file, refusing files over `max_bytes`.
+    /// The raw content of a repository file, refusing files over `max_bytes`: unread when
+    /// GitLab announces a larger `Content-Length`, cut off once more arrives otherwise.
     pub async fn file_raw(
         &self,
         project_id: u64,

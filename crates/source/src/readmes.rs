@@ -1,6 +1,7 @@
 //! README files at the root of the default branch (§4.7, §5.6), or the ones a
-//! [`ReadmeSelection`] picks anywhere in the tree: tree pages followed to the end, size checked
-//! with `HEAD` before the raw download.
+//! [`ReadmeSelection`] picks anywhere in the tree: tree pages followed to the end, then one raw
+//! download per file, refused unread when GitLab announces more than the size cap and cut off
+//! when it sends more (one request per README, as the reference; no `HEAD` first).
 
 use connector_core::{DocType, Document, ObjectKind, ScopeKey};
 use futures::StreamExt;
@@ -128,21 +129,13 @@ async fn content(
     branch: &str,
     max_bytes: u64,
 ) -> Result<String, Problem> {
-    let size = client
-        .file_size(project, path, branch)
-        .await
-        .map_err(|e| Problem::Failed(format!("size of {path}: {e}")))?;
-    if let Some(size) = size.filter(|size| *size > max_bytes) {
-        return Err(Problem::Skip(format!(
-            "README of {size} bytes exceeds the {max_bytes}-byte limit; indexed without content"
-        )));
-    }
     let bytes = client
         .file_raw(project, path, branch, max_bytes)
         .await
         .map_err(|e| match e {
-            gitlab_client::ClientError::TooLarge { .. } => Problem::Skip(format!(
-                "README exceeds the {max_bytes}-byte limit; indexed without content"
+            gitlab_client::ClientError::TooLarge { size, .. } => Problem::Skip(format!(
+                "README of {} exceeds the {max_bytes}-byte limit; indexed without content",
+                size.map_or_else(|| "unknown size".to_owned(), |size| format!("{size} bytes"))
             )),
             e => Problem::Failed(format!("content of {path}: {e}")),
         })?;

@@ -10,23 +10,20 @@ use gitlab_client::{ClientSettings, GitlabClient};
 use gitlab_sim::{SimConfig, SimState, Size};
 use gitlab_source::{GitlabSource, ProjectSelection, SourceSettings, check};
 
-async fn start_sim() -> (url::Url, tokio::sync::oneshot::Sender<()>, String) {
+async fn start_sim() -> (url::Url, tokio::sync::oneshot::Sender<()>, String, SimState) {
     let config = SimConfig::new(Size::Small);
     let token = config.token.clone();
+    let state = SimState::new(config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("local addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(gitlab_sim::serve(
-        listener,
-        SimState::new(config),
-        async move {
-            let _ = stopped.await;
-        },
-    ));
+    tokio::spawn(gitlab_sim::serve(listener, state.clone(), async move {
+        let _ = stopped.await;
+    }));
     let url = url::Url::parse(&format!("http://{addr}")).expect("url");
-    (url, stop, token)
+    (url, stop, token, state)
 }
 
 fn client(url: url::Url, token: &str) -> GitlabClient {
@@ -38,7 +35,7 @@ fn client(url: url::Url, token: &str) -> GitlabClient {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_sync_of_the_small_simulator_emits_every_expected_document() {
-    let (url, _stop, token) = start_sim().await;
+    let (url, _stop, token, sim) = start_sim().await;
     let source = GitlabSource::new(client(url, &token), SourceSettings::default());
     let mut events = source.documents();
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
@@ -74,6 +71,22 @@ async fn full_sync_of_the_small_simulator_emits_every_expected_document() {
         2,
         "the oversized and the invalid UTF-8 README: {skipped:#?}"
     );
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.contains("README of 11534336 bytes exceeds")),
+        "the oversized README is refused by its announced size: {skipped:#?}"
+    );
+    let requests = sim.request_log().counts;
+    let files = counts.get("File").copied().unwrap_or(0);
+    let readme_requests: u64 = (requests.iter())
+        .filter(|(kind, _)| kind.starts_with("rest:file_"))
+        .map(|(_, count)| count)
+        .sum();
+    assert_eq!(
+        readme_requests, files,
+        "one request per README, as the reference (no HEAD first): {requests:#?}"
+    );
     let mr = &kept["mr_1000_1"];
     let len = |doc: &connector_core::Document, key: &str| {
         doc.fields.value(key).as_array().map_or(0, Vec::len)
@@ -104,7 +117,7 @@ async fn full_sync_of_the_small_simulator_emits_every_expected_document() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_configured_projects_end_the_stream_with_one_error_naming_them_all() {
-    let (url, _stop, token) = start_sim().await;
+    let (url, _stop, token, _) = start_sim().await;
     let settings = SourceSettings {
         projects: ProjectSelection::Paths(vec![
             "ACME/web-frontend".into(),
