@@ -59,3 +59,9 @@ pub async fn serve(
 pub fn expected_counts(size: Size) -> BTreeMap<String, u64> {
     SimState::new(SimConfig::new(size)).expected_counts()
 }
+
+/// The requests Elastic's connector needs for a full sync of this size before any follow-up,
+/// by kind plus `total` (see [`SimState::reference_requests`]).
+pub fn reference_requests(size: Size) -> BTreeMap<String, u64> {
+    SimState::new(SimConfig::new(size)).reference_requests()
+}

@@ -22,6 +22,10 @@ struct Args {
     /// Print the expected document counts as JSON and exit.
     #[arg(long)]
     expected: bool,
+    /// Print, as JSON, the requests Elastic's connector needs for this data before any
+    /// follow-up (by kind, plus `total`), and exit.
+    #[arg(long)]
+    reference_requests: bool,
     /// Response time per request, in milliseconds: no response leaves earlier than this after its
     /// request arrived (the simulator's own work counts toward it).
     #[arg(long, default_value_t = 0)]
@@ -55,6 +59,11 @@ async fn main() -> ExitCode {
     if args.expected {
         let counts = gitlab_sim::expected_counts(args.size);
         println!("{}", serde_json::to_string(&counts).unwrap_or_default());
+        return ExitCode::SUCCESS;
+    }
+    if args.reference_requests {
+        let requests = gitlab_sim::reference_requests(args.size);
+        println!("{}", serde_json::to_string(&requests).unwrap_or_default());
         return ExitCode::SUCCESS;
     }
     let mut config = SimConfig::new(args.size);

@@ -308,4 +308,45 @@ impl SimState {
         }
         out
     }
+
+    /// The requests Elastic's connector needs for this data before any follow-up
+    /// (`gitlab-source.md` §5.8), by kind: per member project one page per 50 issues, per 100
+    /// merge requests and per 100 releases (each at least one) and, when it has a repository,
+    /// the root tree in GitLab's default pages of 20 entries (the reference reads only the
+    /// first; reading the whole root, as the same data needs, takes one per 20) and one
+    /// download per README candidate; one page per 50 epics (at least one) per distinct group;
+    /// one page per 100 member projects. Follow-ups for overflowing nested lists come on top,
+    /// for the reference and for this connector alike.
+    pub fn reference_requests(&self) -> BTreeMap<String, u64> {
+        let s = &self.0.store;
+        let pages = |items: usize, per_page: usize| items.div_ceil(per_page).max(1) as u64;
+        let mut out = BTreeMap::new();
+        let mut add = |kind: &str, n: u64| *out.entry(kind.to_owned()).or_insert(0) += n;
+        let mut groups = std::collections::BTreeSet::new();
+        let members: Vec<_> = s.projects().into_iter().filter(|p| p.member).collect();
+        add("projects", pages(members.len(), 100));
+        for p in &members {
+            add("issues", pages(s.item_keys(Kind::Issue, p.index).len(), 50));
+            add(
+                "merge_requests",
+                pages(s.item_keys(Kind::MergeRequest, p.index).len(), 100),
+            );
+            add("releases", pages(s.releases(p.index).len(), 100));
+            if p.has_repo {
+                let root = repo::list(p.index, "", false).unwrap_or_default();
+                add("tree", pages(root.len(), 20));
+                let readmes = root.iter().filter(|e| repo::is_readme_candidate(e)).count();
+                add("readmes", readmes as u64);
+            }
+            if let Some(g) = p.group {
+                groups.insert(g);
+            }
+        }
+        for g in groups {
+            add("epics", pages(s.item_keys(Kind::Epic, g).len(), 50));
+        }
+        let total = out.values().sum();
+        out.insert("total".to_owned(), total);
+        out
+    }
 }

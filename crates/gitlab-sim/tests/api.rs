@@ -707,18 +707,43 @@ async fn latency_is_the_response_time_and_the_log_records_it() {
     );
 }
 
-#[test]
-fn binary_prints_expected_counts_as_json() {
+/// What the simulator binary prints as JSON for `args`, after checking it exited successfully.
+fn binary_json(args: &[&str]) -> Value {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gitlab-sim"))
-        .args(["--size", "small", "--expected"])
+        .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success());
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(out.status.success(), "{args:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn binary_prints_expected_counts_as_json() {
+    let v = binary_json(&["--size", "small", "--expected"]);
     assert_eq!(
         v,
         serde_json::to_value(gitlab_sim::expected_counts(Size::Small)).unwrap()
     );
+}
+
+#[test]
+fn binary_prints_the_reference_requests_as_json() {
+    let v = binary_json(&["--size", "small", "--reference-requests"]);
+    let requests = gitlab_sim::reference_requests(Size::Small);
+    assert_eq!(v, serde_json::to_value(&requests).unwrap());
+    let docs = gitlab_sim::expected_counts(Size::Small);
+    assert_eq!(requests["readmes"], docs["File"], "one download per README");
+    assert!(requests["issues"] >= docs["Issue"].div_ceil(50));
+    assert!(requests["merge_requests"] >= docs["Merge Request"].div_ceil(100));
+    assert!(
+        requests["releases"] >= docs["Project"],
+        "at least one page per project"
+    );
+    let kinds: u64 = (requests.iter())
+        .filter(|(kind, _)| kind.as_str() != "total")
+        .map(|(_, count)| count)
+        .sum();
+    assert_eq!(requests["total"], kinds);
 }
 
 #[test]

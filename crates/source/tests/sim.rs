@@ -36,7 +36,8 @@ fn client(url: url::Url, token: &str) -> GitlabClient {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_sync_of_the_small_simulator_emits_every_expected_document() {
     let (url, _stop, token, sim) = start_sim().await;
-    let source = GitlabSource::new(client(url, &token), SourceSettings::default());
+    let gitlab = client(url, &token);
+    let source = GitlabSource::new(gitlab.clone(), SourceSettings::default());
     let mut events = source.documents();
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let mut ids = std::collections::HashSet::new();
@@ -86,6 +87,18 @@ async fn full_sync_of_the_small_simulator_emits_every_expected_document() {
     assert_eq!(
         readme_requests, files,
         "one request per README, as the reference (no HEAD first): {requests:#?}"
+    );
+    let ours = gitlab.stats().by_operation;
+    let follow_ups: u64 = (ours.iter())
+        .filter(|(op, _)| op.contains("FollowUp") || op.as_str() == "DiscussionNotes")
+        .map(|(_, count)| count)
+        .sum();
+    let listings = ours.values().sum::<u64>() - follow_ups;
+    let reference = gitlab_sim::reference_requests(Size::Small);
+    assert!(
+        listings <= reference["total"],
+        "no more requests than the reference before follow-ups (gitlab-source.md 5.8): \
+         {listings} against {reference:?}; ours: {ours:#?}"
     );
     let mr = &kept["mr_1000_1"];
     let len = |doc: &connector_core::Document, key: &str| {
