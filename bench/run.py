@@ -9,7 +9,7 @@ requests by kind, retries, 429s) and what es-sim's request log says (bulk reques
     python3 bench/run.py                                  # small + medium + large, both sinks
     python3 bench/run.py --size huge --sink es
     python3 bench/run.py --size medium --latency-ms 100   # latency-bound check
-    python3 bench/run.py --size small --rate-limit-rpm 600 --sink es   # rate-limit-bound check
+    python3 bench/run.py --size huge --rate-limit-rpm 600 --sink es    # rate-limit-bound check (~10 min)
     python3 bench/run.py --size medium --size large --repeat 5          # medians of five runs
 
 After the table it prints each target of issue #5 that the cases measured, with "met" or
