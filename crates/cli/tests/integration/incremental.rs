@@ -75,7 +75,7 @@ fn incremental_sync_fetches_only_what_changed_and_deletes_nothing() {
     let issue_requests = |log: &gitlab_sim::RequestLog| {
         [
             "graphql:ProjectIssues",
-            "graphql:Root",
+            "graphql:WorkItemFollowUp",
             "graphql:DiscussionNotes",
         ]
         .iter()

@@ -27,10 +27,10 @@ macro_rules! merge_request_follow_up {
             /// Name of the connection field inside `mergeRequest`.
             pub const FIELD: &str = $field_name;
 
-            /// The operation's root.
+            /// The operation's root; its name is the operation's name in GitLab's logs.
             #[derive(cynic::QueryFragment, Debug)]
             #[cynic(graphql_type = "Query", variables = "MergeRequestFollowUpVariables")]
-            pub struct Root {
+            pub struct MergeRequestFollowUp {
                 /// The merge request, `None` when gone.
                 #[arguments(id: $id)]
                 pub merge_request: Option<MergeRequest>,
@@ -46,8 +46,8 @@ macro_rules! merge_request_follow_up {
             }
 
             /// Builds the operation for one page.
-            pub fn build(id: &str, after: Option<String>) -> cynic::Operation<Root, MergeRequestFollowUpVariables> {
-                Root::build(MergeRequestFollowUpVariables { id: super::super::MergeRequestId(id.to_owned()), after })
+            pub fn build(id: &str, after: Option<String>) -> cynic::Operation<MergeRequestFollowUp, MergeRequestFollowUpVariables> {
+                MergeRequestFollowUp::build(MergeRequestFollowUpVariables { id: super::super::MergeRequestId(id.to_owned()), after })
             }
         }
     };

@@ -152,6 +152,12 @@ mod tests {
     fn follow_ups_declare_gitlab_id_types_and_stay_within_100() {
         let op =
             work_item_follow_up::discussions::build("gid://gitlab/WorkItem/1", Some("c".into()));
+        assert!(
+            op.query.starts_with("query WorkItemFollowUp("),
+            "named in GitLab's logs: {}",
+            op.query
+        );
+        assert_eq!(op.operation_name.as_deref(), Some("WorkItemFollowUp"));
         assert!(op.query.contains("$id: WorkItemID!"), "{}", op.query);
         assert!(
             op.query.contains("widgets(onlyTypes: [NOTES])"),
@@ -164,6 +170,11 @@ mod tests {
             op.query
         );
         let op = merge_request_follow_up::approved_by::build("gid://gitlab/MergeRequest/1", None);
+        assert!(
+            op.query.starts_with("query MergeRequestFollowUp("),
+            "{}",
+            op.query
+        );
         assert!(op.query.contains("$id: MergeRequestID!"), "{}", op.query);
         assert!(
             op.query.contains("approvedBy(first: 100, after: $after)"),

@@ -33,10 +33,10 @@ macro_rules! work_item_follow_up {
             /// Name of the connection field inside the widget.
             pub const FIELD: &str = $field_name;
 
-            /// The operation's root.
+            /// The operation's root; its name is the operation's name in GitLab's logs.
             #[derive(cynic::QueryFragment, Debug)]
             #[cynic(graphql_type = "Query", variables = "WorkItemFollowUpVariables")]
-            pub struct Root {
+            pub struct WorkItemFollowUp {
                 /// The work item, `None` when gone.
                 #[arguments(id: $id)]
                 pub work_item: Option<WorkItem>,
@@ -72,8 +72,8 @@ macro_rules! work_item_follow_up {
             }
 
             /// Builds the operation for one page.
-            pub fn build(id: &str, after: Option<String>) -> cynic::Operation<Root, WorkItemFollowUpVariables> {
-                Root::build(WorkItemFollowUpVariables { id: super::super::WorkItemId(id.to_owned()), after })
+            pub fn build(id: &str, after: Option<String>) -> cynic::Operation<WorkItemFollowUp, WorkItemFollowUpVariables> {
+                WorkItemFollowUp::build(WorkItemFollowUpVariables { id: super::super::WorkItemId(id.to_owned()), after })
             }
         }
     };
