@@ -267,86 +267,120 @@ impl SimState {
         (hash(&[n, 0xFA17]) >> 11) as f64 / (1u64 << 53) as f64
     }
 
+    /// What a full sync of all member projects finds in the current data (mutations included).
+    fn census(&self) -> Census {
+        let s = &self.0.store;
+        let mut groups = std::collections::BTreeSet::new();
+        let mut projects = Vec::new();
+        for p in s.projects().into_iter().filter(|p| p.member) {
+            let root = p.has_repo.then(|| {
+                let entries = repo::list(p.index, "", false).unwrap_or_default();
+                let readmes = entries.iter().filter(|e| repo::is_readme_candidate(e));
+                RootTree {
+                    entries: entries.len(),
+                    readmes: readmes.count(),
+                }
+            });
+            projects.push(ProjectCensus {
+                issues: s.item_keys(Kind::Issue, p.index).len(),
+                merge_requests: s.item_keys(Kind::MergeRequest, p.index).len(),
+                releases: s.releases(p.index).len(),
+                root,
+            });
+            if let Some(g) = p.group {
+                groups.insert(g);
+            }
+        }
+        let epics = groups
+            .into_iter()
+            .map(|g| s.item_keys(Kind::Epic, g).len())
+            .collect();
+        Census { projects, epics }
+    }
+
     /// Documents a full sync of all member projects must produce with default settings, by
     /// `type`, for the current data (mutations included).
     pub fn expected_counts(&self) -> BTreeMap<String, u64> {
-        let s = &self.0.store;
-        let mut out: BTreeMap<String, u64> = [
-            "Project",
-            "Issue",
-            "Merge Request",
-            "Release",
-            "Epic",
-            "File",
-        ]
-        .iter()
-        .map(|k| (k.to_string(), 0))
-        .collect();
-        let mut groups = std::collections::BTreeSet::new();
-        let mut add = |k: &str, n: usize| *out.entry(k.to_string()).or_default() += n as u64;
-        for p in s.projects().into_iter().filter(|p| p.member) {
-            add("Project", 1);
-            add("Issue", s.item_keys(Kind::Issue, p.index).len());
-            add(
-                "Merge Request",
-                s.item_keys(Kind::MergeRequest, p.index).len(),
-            );
-            add("Release", s.releases(p.index).len());
-            if p.has_repo {
-                let root = repo::list(p.index, "", false).unwrap_or_default();
-                add(
-                    "File",
-                    root.iter().filter(|e| repo::is_readme_candidate(e)).count(),
-                );
-            }
-            if let Some(g) = p.group {
-                groups.insert(g);
-            }
-        }
-        for g in groups {
-            add("Epic", s.item_keys(Kind::Epic, g).len());
-        }
-        out
+        let census = self.census();
+        let total = |count: fn(&ProjectCensus) -> usize| {
+            census.projects.iter().map(count).sum::<usize>() as u64
+        };
+        BTreeMap::from([
+            ("Project".to_owned(), census.projects.len() as u64),
+            ("Issue".to_owned(), total(|p| p.issues)),
+            ("Merge Request".to_owned(), total(|p| p.merge_requests)),
+            ("Release".to_owned(), total(|p| p.releases)),
+            ("Epic".to_owned(), census.epics.iter().sum::<usize>() as u64),
+            (
+                "File".to_owned(),
+                total(|p| p.root.map_or(0, |r| r.readmes)),
+            ),
+        ])
     }
 
     /// The requests Elastic's connector needs for this data before any follow-up
-    /// (`gitlab-source.md` §5.8), by kind: per member project one page per 50 issues, per 100
-    /// merge requests and per 100 releases (each at least one) and, when it has a repository,
-    /// the root tree in GitLab's default pages of 20 entries (the reference reads only the
-    /// first; reading the whole root, as the same data needs, takes one per 20) and one
-    /// download per README candidate; one page per 50 epics (at least one) per distinct group;
-    /// one page per 100 member projects. Follow-ups for overflowing nested lists come on top,
-    /// for the reference and for this connector alike.
+    /// (`gitlab-source.md` §5.8), by kind plus `total`: per member project one page per 50
+    /// issues, per 100 merge requests and per 100 releases (each at least one) and, when it has
+    /// a repository, the root tree in GitLab's default pages of 20 entries (the reference reads
+    /// only the first; reading the whole root, as the same data needs, takes one per 20) and
+    /// one download per README candidate; one page per 50 epics (at least one) per distinct
+    /// group; one page per 100 member projects. Follow-ups for overflowing nested lists come on
+    /// top, for the reference and for this connector alike.
     pub fn reference_requests(&self) -> BTreeMap<String, u64> {
-        let s = &self.0.store;
-        let pages = |items: usize, per_page: usize| items.div_ceil(per_page).max(1) as u64;
-        let mut out = BTreeMap::new();
-        let mut add = |kind: &str, n: u64| *out.entry(kind.to_owned()).or_insert(0) += n;
-        let mut groups = std::collections::BTreeSet::new();
-        let members: Vec<_> = s.projects().into_iter().filter(|p| p.member).collect();
-        add("projects", pages(members.len(), 100));
-        for p in &members {
-            add("issues", pages(s.item_keys(Kind::Issue, p.index).len(), 50));
-            add(
-                "merge_requests",
-                pages(s.item_keys(Kind::MergeRequest, p.index).len(), 100),
-            );
-            add("releases", pages(s.releases(p.index).len(), 100));
-            if p.has_repo {
-                let root = repo::list(p.index, "", false).unwrap_or_default();
-                add("tree", pages(root.len(), 20));
-                let readmes = root.iter().filter(|e| repo::is_readme_candidate(e)).count();
-                add("readmes", readmes as u64);
-            }
-            if let Some(g) = p.group {
-                groups.insert(g);
-            }
-        }
-        for g in groups {
-            add("epics", pages(s.item_keys(Kind::Epic, g).len(), 50));
-        }
+        let census = self.census();
+        let total = |count: fn(&ProjectCensus) -> u64| census.projects.iter().map(count).sum();
+        let mut out = BTreeMap::from([
+            ("projects".to_owned(), pages(census.projects.len(), 100)),
+            ("issues".to_owned(), total(|p| pages(p.issues, 50))),
+            (
+                "merge_requests".to_owned(),
+                total(|p| pages(p.merge_requests, 100)),
+            ),
+            ("releases".to_owned(), total(|p| pages(p.releases, 100))),
+            (
+                "tree".to_owned(),
+                total(|p| p.root.map_or(0, |r| pages(r.entries, 20))),
+            ),
+            (
+                "readmes".to_owned(),
+                total(|p| p.root.map_or(0, |r| r.readmes as u64)),
+            ),
+            (
+                "epics".to_owned(),
+                census.epics.iter().map(|&e| pages(e, 50)).sum(),
+            ),
+        ]);
         let total = out.values().sum();
         out.insert("total".to_owned(), total);
         out
     }
+}
+
+/// Pages of `per_page` that `items` take; an empty list still takes one request.
+fn pages(items: usize, per_page: usize) -> u64 {
+    items.div_ceil(per_page).max(1) as u64
+}
+
+/// What a full sync of all member projects finds: see [`SimState::census`].
+struct Census {
+    /// One entry per member project.
+    projects: Vec<ProjectCensus>,
+    /// Epics of each distinct group of those projects.
+    epics: Vec<usize>,
+}
+
+/// One member project's items and root tree.
+struct ProjectCensus {
+    issues: usize,
+    merge_requests: usize,
+    releases: usize,
+    /// `None` without a repository.
+    root: Option<RootTree>,
+}
+
+/// A repository's root directory.
+#[derive(Clone, Copy)]
+struct RootTree {
+    entries: usize,
+    readmes: usize,
 }
