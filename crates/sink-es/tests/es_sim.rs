@@ -88,6 +88,14 @@ async fn write_list_delete_cycle_survives_item_429s_and_runs_the_pipeline() {
             .iter()
             .any(|r| r.path == "/_bulk" && r.query.contains("pipeline=search-default-ingestion"))
     );
+    // The item 429s and results above were read from responses cut down to what the sink reads.
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.path == "/_bulk")
+            .all(|r| r.query.contains("filter_path=")),
+        "{requests:?}"
+    );
 }
 
 #[tokio::test]

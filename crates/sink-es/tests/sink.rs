@@ -186,7 +186,13 @@ async fn bulk_carries_pipeline_control_fields_and_headers_and_index_is_created()
         "date"
     );
     let (query, body) = &fake.bulks[0];
-    assert_eq!(query.as_deref(), Some("pipeline=my-pipeline"));
+    assert_eq!(
+        query.as_deref(),
+        Some(
+            "filter_path=errors%2Citems.*.status%2Citems.*.result%2Citems.*.error\
+             &pipeline=my-pipeline"
+        )
+    );
     let source: Value = serde_json::from_str(body.lines().nth(1).unwrap()).unwrap();
     assert_eq!(source["_extract_binary_content"], true);
     assert_eq!(source["_reduce_whitespace"], false);
