@@ -115,7 +115,7 @@ def case_name(size, sink, args):
     return name
 
 
-def run_case(bins, args, size, sink):
+def run_case(bins, args, size, sink, reference_total):
     sim_cmd = [str(bins / "gitlab-sim"), "--size", size, "--addr", "127.0.0.1:0", "--token", TOKEN]
     if args.latency_ms:
         sim_cmd += ["--latency-ms", str(args.latency_ms)]
@@ -154,9 +154,6 @@ def run_case(bins, args, size, sink):
         if es is not None:
             log = http_json(es_url + "/_sim/requests")["requests"]
             bulk = sum(1 for r in log if r.get("path", "").endswith("/_bulk"))
-        reference = json.loads(subprocess.run(
-            [str(bins / "gitlab-sim"), "--size", size, "--reference-requests"],
-            check=True, capture_output=True, text=True).stdout)
         by_kind = requests.get("by_kind", {})
         follow_ups = sum(count for kind, count in by_kind.items() if is_follow_up(kind))
         docs = summary["documents"]
@@ -185,7 +182,7 @@ def run_case(bins, args, size, sink):
             "rest_requests": requests.get("rest", 0),
             "requests_by_kind": by_kind,
             "follow_up_requests": follow_ups,
-            "reference_requests_before_follow_ups": reference["total"],
+            "reference_requests_before_follow_ups": reference_total,
             "requests_per_doc": round(total_requests / docs, 4) if docs else None,
             "rate_limited_429": requests.get("rate_limited", 0),
             "retries": requests.get("retries", 0),
@@ -207,9 +204,12 @@ def is_follow_up(kind):
 def run_repeated(bins, args, size, sink):
     """Runs a case `args.repeat` times: the first run's row with the median of each varying
     figure, and every run's figures under `runs`."""
+    reference = json.loads(subprocess.run(
+        [str(bins / "gitlab-sim"), "--size", size, "--reference-requests"],
+        check=True, capture_output=True, text=True).stdout)
     runs = []
     for attempt in range(args.repeat):
-        row = run_case(bins, args, size, sink)
+        row = run_case(bins, args, size, sink, reference["total"])
         if args.repeat > 1:
             print(f"#   run {attempt + 1}/{args.repeat}: {row['wall_s']} s, {row['cpu_us_per_doc']} us CPU/doc, "
                   f"{row['peak_rss_mb']} MB peak", file=sys.stderr)
