@@ -22,7 +22,8 @@ use crate::buffers::BodyBuffers;
 use crate::connection::{Connection, WholeData};
 use crate::pacing::Pacer;
 use crate::response::{
-    GraphqlBody, by_connection, by_shape, decode_graphql, decode_json, read_capped, status_error,
+    BodyRead, GraphqlBody, by_connection, by_shape, decode_graphql, decode_json, read_capped,
+    status_error,
 };
 use crate::retry::{RetryPolicy, StatusClass, classify_status};
 use crate::stats::{ApiKind, ClientStats, StatsSnapshot};
@@ -191,7 +192,8 @@ impl GitlabClient {
             },
             |resp, attempt, slot| {
                 let buffer = self.inner.buffers.take();
-                decode_graphql(resp, label.to_owned(), attempt, decode, slot, buffer)
+                let read = self.body_read(label, attempt);
+                decode_graphql(resp, read, decode, slot, buffer)
             },
         )
         .await
@@ -219,7 +221,8 @@ impl GitlabClient {
                         .get(X_NEXT_PAGE)
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<u32>().ok());
-                    let bytes = read_capped(resp, &op, MAX_JSON_BODY_BYTES, attempt).await?;
+                    let read = self.body_read(&op, attempt);
+                    let bytes = read_capped(resp, read, MAX_JSON_BODY_BYTES).await?;
                     drop(slot);
                     let body = decode_json(&bytes, &op)?;
                     Ok(RestResponse { body, next_page })
@@ -248,11 +251,20 @@ impl GitlabClient {
                 let op = label.clone();
                 async move {
                     let _slot = slot;
-                    read_capped(resp, &op, max_bytes, attempt).await
+                    read_capped(resp, self.body_read(&op, attempt), max_bytes).await
                 }
             },
         )
         .await
+    }
+
+    /// The context a response body of `op` is read in.
+    fn body_read<'a>(&'a self, op: &'a str, attempt: u32) -> BodyRead<'a> {
+        BodyRead {
+            op,
+            attempt,
+            stats: &self.inner.stats,
+        }
     }
 
     fn rest_url(&self, path: &str) -> String {

@@ -16,6 +16,7 @@ use crate::connection::{
     Connection, ConnectionAt, DataShape, RawConnection, ShapeSeed, TypedConnection,
 };
 use crate::retry::is_transient_graphql_message;
+use crate::stats::ClientStats;
 
 /// How much of an error body is kept in [`ClientError::Status`].
 const ERROR_BODY_PREVIEW_CHARS: usize = 200;
@@ -94,25 +95,34 @@ pub(crate) async fn status_error(
     }
 }
 
+/// Where a body is read for: the operation that names it in errors, the attempt, and the
+/// client's counters, which count every body byte received.
+pub(crate) struct BodyRead<'a> {
+    /// The operation, for errors.
+    pub op: &'a str,
+    /// Which attempt this is, for errors.
+    pub attempt: u32,
+    /// The client's counters.
+    pub stats: &'a ClientStats,
+}
+
 /// Reads a body of at most `limit` bytes without buffering more: `Content-Length` is checked
 /// first, then the stream is cut as soon as it passes the limit.
 pub(crate) async fn read_capped(
     resp: Response,
-    op: &str,
+    read: BodyRead<'_>,
     limit: u64,
-    attempt: u32,
 ) -> Result<Bytes, Failure> {
     let mut buf = Vec::new();
-    read_capped_into(resp, op, limit, attempt, &mut buf).await?;
+    read_capped_into(resp, read, limit, &mut buf).await?;
     Ok(Bytes::from(buf))
 }
 
 /// [`read_capped`] into `buf` (a reused buffer, see [`crate::buffers`]).
 pub(crate) async fn read_capped_into(
     mut resp: Response,
-    op: &str,
+    BodyRead { op, attempt, stats }: BodyRead<'_>,
     limit: u64,
-    attempt: u32,
     buf: &mut Vec<u8>,
 ) -> Result<(), Failure> {
     let too_large = |size| {
@@ -129,6 +139,7 @@ pub(crate) async fn read_capped_into(
     loop {
         match resp.chunk().await {
             Ok(Some(chunk)) => {
+                stats.bytes(chunk.len() as u64);
                 if (buf.len() + chunk.len()) as u64 > limit {
                     return Err(too_large(None));
                 }
@@ -234,13 +245,13 @@ pub(crate) fn by_connection<T: DeserializeOwned>(
 /// retried, other errors are returned with whatever `data` came along.
 pub(crate) async fn decode_graphql<O>(
     resp: Response,
-    op: String,
-    attempt: u32,
+    read: BodyRead<'_>,
     decode: impl FnOnce(&[u8], &str) -> Result<GraphqlBody<O>, Failure>,
     slot: OwnedSemaphorePermit,
     mut buffer: BodyBuffer<'_>,
 ) -> Result<GraphqlResponse<O>, Failure> {
-    read_capped_into(resp, &op, MAX_JSON_BODY_BYTES, attempt, &mut buffer).await?;
+    let (op, attempt) = (read.op.to_owned(), read.attempt);
+    read_capped_into(resp, read, MAX_JSON_BODY_BYTES, &mut buffer).await?;
     drop(slot);
     let GraphqlBody { data, errors } = decode(&buffer, &op)?;
     drop(buffer);

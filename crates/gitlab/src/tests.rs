@@ -517,6 +517,24 @@ async fn files_are_read_raw_with_encoded_paths() {
 }
 
 #[tokio::test]
+async fn body_bytes_are_counted_for_every_kind_of_request() {
+    const GRAPHQL_BODY: &str = r#"{"data":{"currentUser":{"username":"root"}}}"#;
+    let router = Router::new()
+        .route("/api/v4/user", get(|| async { user_json() }))
+        .route(
+            "/api/v4/projects/7/repository/files/{path}/raw",
+            get(|| async { "hello" }),
+        )
+        .route("/api/graphql", post(|| async { GRAPHQL_BODY }));
+    let c = client(serve(router).await);
+    c.current_user().await.expect("user");
+    c.file_raw(7, "README.md", "main", 10).await.expect("raw");
+    c.graphql("CurrentUser", who_am_i()).await.expect("graphql");
+    let expected = r#"{"id":1,"username":"root"}"#.len() + "hello".len() + GRAPHQL_BODY.len();
+    assert_eq!(c.stats().bytes_received, expected as u64);
+}
+
+#[tokio::test]
 async fn token_info_is_none_on_old_gitlab() {
     let c = client(serve(Router::new()).await);
     assert!(c.token_info().await.expect("404 tolerated").is_none());
