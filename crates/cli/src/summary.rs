@@ -61,11 +61,9 @@ impl Summary<'_> {
         let report = self.report;
         let mut text = String::new();
         let verdict = match report.outcome {
-            Outcome::Complete => "Sync complete",
-            Outcome::Partial => {
-                "Sync PARTIAL (some listings incomplete; their documents were kept)"
-            }
-            Outcome::Canceled => "Sync canceled (nothing deleted)",
+            Outcome::Complete => "Sync complete".to_owned(),
+            Outcome::Partial => format!("Sync PARTIAL ({})", partial_reasons(report)),
+            Outcome::Canceled => "Sync canceled (nothing deleted)".to_owned(),
         };
         let _ = writeln!(
             text,
@@ -88,6 +86,13 @@ impl Summary<'_> {
             report.failed_count,
             report.filtered_out,
         );
+        if report.kept_in_incomplete_scopes + report.kept_stored_copies > 0 {
+            let _ = writeln!(
+                text,
+                "  kept {} stale documents of incomplete listings and {} stored copies of items read in part",
+                report.kept_in_incomplete_scopes, report.kept_stored_copies,
+            );
+        }
         let _ = writeln!(
             text,
             "  GitLab requests {} ({} GraphQL, {} REST), retries {}, 429s {}",
@@ -107,5 +112,73 @@ impl Summary<'_> {
             let _ = writeln!(text, "  refused: {}: {}", failed.what, failed.reason);
         }
         text
+    }
+}
+
+/// Why a sync is partial, in words: incomplete listings, refused documents, or both.
+fn partial_reasons(report: &SyncReport) -> String {
+    let mut reasons = Vec::new();
+    if !report.incomplete_scopes.is_empty() {
+        reasons.push("some listings incomplete; their stored documents were kept".to_owned());
+    }
+    if report.failed_count > 0 {
+        reasons.push(format!(
+            "{} documents refused by the index",
+            report.failed_count
+        ));
+    }
+    reasons.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use sync_engine::Listed;
+
+    use super::*;
+
+    fn report(incomplete: usize, refused: u64) -> SyncReport {
+        let listed = |what: &str| Listed {
+            what: what.to_owned(),
+            reason: "a reason".to_owned(),
+        };
+        SyncReport {
+            outcome: Outcome::Partial,
+            documents_by_type: BTreeMap::new(),
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            deleted: 0,
+            kept_in_incomplete_scopes: 0,
+            kept_stored_copies: 0,
+            filtered_out: 0,
+            duplicates: 0,
+            skipped: Vec::new(),
+            skipped_count: 0,
+            failed: (0..refused).map(|_| listed("issue_1_1")).collect(),
+            failed_count: refused,
+            incomplete_scopes: (0..incomplete)
+                .map(|_| listed("project 1 issues"))
+                .collect(),
+            bytes_written: 0,
+            duration: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn a_partial_sync_says_why() {
+        assert_eq!(
+            partial_reasons(&report(0, 3)),
+            "3 documents refused by the index"
+        );
+        assert_eq!(
+            partial_reasons(&report(1, 0)),
+            "some listings incomplete; their stored documents were kept"
+        );
+        assert_eq!(
+            partial_reasons(&report(2, 1)),
+            "some listings incomplete; their stored documents were kept; 1 documents refused by the index"
+        );
     }
 }

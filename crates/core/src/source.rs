@@ -14,6 +14,12 @@ use crate::{Document, ScopeKey};
 pub enum SourceEvent {
     /// A document to index.
     Document(Document),
+    /// A document built from an item that could be read only in part: a follow-up for its
+    /// notes, labels, assignees or linked items failed, so some of its nested lists may be
+    /// short. It is written only when the index holds no copy of it; a stored copy is kept, so
+    /// a complete document is never overwritten with less. (The source also reports the
+    /// item's scope [`SourceEvent::Incomplete`].)
+    IncompleteDocument(Document),
     /// A scope whose listing did not complete: its stale documents must be kept.
     Incomplete {
         /// The scope that is incomplete.

@@ -29,6 +29,9 @@ pub enum FailKind {
     Tree,
     /// REST repository files (HEAD, GET, raw).
     Files,
+    /// `mergeRequest(id:)`, the follow-ups that complete a merge request's overflowing lists,
+    /// for the merge requests of the project at `path`.
+    MergeRequestFollowUps,
 }
 
 fn default_status() -> u16 {

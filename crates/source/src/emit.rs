@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use connector_core::{Document, ScopeKey, SourceError, SourceEvent};
+use gitlab_client::BadNode;
 use serde::de::DeserializeOwned;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use crate::Error;
-use crate::listing::{FollowUp, decode_nodes};
+use crate::listing::{FollowUp, bad_nodes, decode_nodes};
 
 /// Events waiting between the source and its consumer. Bounded, so a slow sink slows the
 /// fetching down instead of piling documents up in memory (a page of 100 items plus the
@@ -58,6 +59,22 @@ impl Emitter {
         self.send(Ok(SourceEvent::Document(doc))).await
     }
 
+    /// Emits the document of an item completed with follow-ups: as read whole, or, when
+    /// `problems` say some of its data may be missing, as read only in part
+    /// ([`SourceEvent::IncompleteDocument`]: a stored copy is kept rather than overwritten).
+    pub(crate) async fn item_document(
+        &self,
+        doc: Document,
+        problems: &Problems,
+    ) -> Result<(), Closed> {
+        let event = if problems.incomplete.is_empty() {
+            SourceEvent::Document(doc)
+        } else {
+            SourceEvent::IncompleteDocument(doc)
+        };
+        self.send(Ok(event)).await
+    }
+
     /// Reports something deliberately left out.
     pub(crate) async fn skipped(
         &self,
@@ -102,6 +119,20 @@ impl Problems {
     /// Records nodes that did not decode.
     pub(crate) fn skip(&mut self, bad: Vec<(String, String)>) {
         self.skipped.extend(bad);
+    }
+
+    /// Records the nodes of a `kind` listing page that did not decode: each is reported skipped,
+    /// and the listing's scope incomplete, so the stored copies of those items are kept rather
+    /// than deleted as stale (the items still exist; this sync could not read them).
+    pub(crate) fn malformed(&mut self, kind: &str, bad: Vec<BadNode>) {
+        if bad.is_empty() {
+            return;
+        }
+        self.incomplete(format!(
+            "{} {kind} node(s) did not decode; their stored documents are kept",
+            bad.len()
+        ));
+        self.skip(bad_nodes(kind, bad));
     }
 
     /// Records that data may be missing, and why.

@@ -18,7 +18,9 @@
 //!   follow-ups of one item in parallel, all requests bounded by the client;
 //! * a listing that fails after the client's retries yields [`connector_core::SourceEvent::Incomplete`]
 //!   for its scope; partial GraphQL data is kept and its scope marked incomplete; a malformed
-//!   node is skipped with [`connector_core::SourceEvent::Skipped`], never failing its page;
+//!   node is skipped with [`connector_core::SourceEvent::Skipped`], never failing its page,
+//!   and its scope marked incomplete (its stored document is kept); an item whose follow-up
+//!   fails comes as [`connector_core::SourceEvent::IncompleteDocument`];
 //! * the stream ends with one `Err` when the project list fails or configured projects are
 //!   missing (all named at once, before any document);
 //! * with a [`SourceSettings::project_planner`] / [`SourceSettings::group_planner`] (advanced

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::emit::{Closed, Emitter, Problems};
 use crate::ids::{join_body, release_id};
-use crate::listing::{Pager, bad_nodes};
+use crate::listing::Pager;
 use crate::project::ProjectInfo;
 
 /// Lists and emits every release of `project`.
@@ -38,7 +38,7 @@ pub(crate) async fn sync(
         };
         let mut problems = Problems::default();
         problems.partial(pager.label(), &page.errors);
-        problems.skip(bad_nodes("release", page.bad));
+        problems.malformed("release", page.bad);
         for release in page.nodes {
             match document(&release, project) {
                 Some(doc) => out.document(doc).await?,

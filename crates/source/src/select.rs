@@ -1,15 +1,17 @@
 //! Project selection: every membership project (paged), or exactly the configured paths
 //! (fetched with `projects(fullPaths:)` in batches of 50, matched case-insensitively).
 
+use connector_core::{ObjectKind, ScopeKey};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use gitlab_client::GitlabClient;
 use gitlab_client::graphql::project::Project;
 use gitlab_client::graphql::{FULL_PATHS_BATCH, PAGE_SIZE, member_projects, projects_by_path};
+use gitlab_client::{BadNode, GitlabClient};
+use serde_json::value::RawValue;
 
 use crate::Error;
 use crate::emit::{Emitter, Problems};
-use crate::listing::{Pager, bad_nodes};
-use connector_core::ScopeKey;
+use crate::ids::numeric_id;
+use crate::listing::Pager;
 
 /// Page size of `projects(fullPaths:)`: a batch holds at most 50 paths.
 const BY_PATH_PAGE_SIZE: i32 = 50;
@@ -34,11 +36,7 @@ pub(crate) fn member_projects(
                 .await?;
             let result = match page {
                 Ok(page) => {
-                    let mut problems = Problems::default();
-                    problems.partial(pager.label(), &page.errors);
-                    problems.skip(bad_nodes("project", page.bad));
-                    // A closed stream stops the producers later on; nothing to do here.
-                    let _ = problems.emit(&out, &ScopeKey::Projects).await;
+                    report_problems(&out, pager.label(), &page.errors, page.bad).await;
                     Ok(page.nodes)
                 }
                 Err(error) => Err(error),
@@ -72,15 +70,55 @@ pub(crate) async fn explicit_projects(
             .await
         {
             let page = page?;
-            let mut problems = Problems::default();
-            problems.partial(pager.label(), &page.errors);
-            problems.skip(bad_nodes("project", page.bad));
-            // A closed stream stops the producers later on; nothing to do here.
-            let _ = problems.emit(out, &ScopeKey::Projects).await;
+            report_problems(out, pager.label(), &page.errors, page.bad).await;
             found.extend(page.nodes);
         }
     }
     order_and_check(paths, found)
+}
+
+/// Reports a project-list page's GraphQL errors and the projects that did not decode. A
+/// project that did not decode is skipped, and every scope that holds its documents is
+/// reported incomplete, so none of them is deleted as stale: the project list, and each
+/// object kind of the project when its id can be read from the node. (A project whose id
+/// cannot be read leaves its issues, merge requests, releases and files to the stale check.)
+async fn report_problems(out: &Emitter, label: &str, errors: &[String], bad: Vec<BadNode>) {
+    let project_scopes: Vec<ScopeKey> = bad
+        .iter()
+        .filter_map(|bad| node_project_id(&bad.node))
+        .flat_map(|project_id| {
+            ObjectKind::ALL
+                .into_iter()
+                .filter(|kind| *kind != ObjectKind::Epics)
+                .map(move |kind| ScopeKey::Project {
+                    project_id: project_id.clone(),
+                    kind,
+                })
+        })
+        .collect();
+    let mut problems = Problems::default();
+    problems.partial(label, errors);
+    problems.malformed("project", bad);
+    // A closed stream stops the producers later on; nothing to do here.
+    let _ = problems.emit(out, &ScopeKey::Projects).await;
+    for scope in project_scopes {
+        let _ = out
+            .incomplete(
+                scope,
+                "the project did not decode; its stored documents are kept",
+            )
+            .await;
+    }
+}
+
+/// The numeric id of a project node (`"id": "gid://gitlab/Project/12"`), when it has one.
+fn node_project_id(node: &RawValue) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct IdOnly {
+        id: String,
+    }
+    let IdOnly { id } = serde_json::from_str(node.get()).ok()?;
+    Some(numeric_id(&id).to_owned()).filter(|id| !id.is_empty())
 }
 
 /// Keeps one project per configured path (case-insensitive), in configuration order, or

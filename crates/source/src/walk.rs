@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::emit::{Closed, Emitter, Problems};
-use crate::listing::{Pager, ahead, bad_nodes};
+use crate::listing::{Pager, ahead};
 
 /// Walks every page of `pager` (fetched one ahead of the documents, see [`ahead`]). A page's
 /// GraphQL errors and undecodable nodes (`kind` names them) are reported against `scope`; each
@@ -40,12 +40,12 @@ where
             };
             let mut problems = Problems::default();
             problems.partial(&label, &page.errors);
-            problems.skip(bad_nodes(kind, page.bad));
+            problems.malformed(kind, page.bad);
             problems.emit(out, scope).await?;
             for item in page.nodes {
                 let (doc, problems) = document(item).await;
                 if let Some(doc) = doc {
-                    out.document(doc).await?;
+                    out.item_document(doc, &problems).await?;
                 }
                 problems.emit(out, scope).await?;
             }

@@ -63,6 +63,9 @@ async fn full_sync_of_the_small_simulator_emits_every_expected_document() {
             SourceEvent::Incomplete { scope, reason } => {
                 incomplete.push(format!("{scope}: {reason}"))
             }
+            SourceEvent::IncompleteDocument(doc) => {
+                incomplete.push(format!("read in part: {}", doc.id))
+            }
             SourceEvent::Skipped { what, reason } => skipped.push(format!("{what}: {reason}")),
         }
     }

@@ -151,6 +151,15 @@ pub async fn run<S: Sink>(
     Ok(state.into_report(canceled, kept, progress, started))
 }
 
+/// Whether the source could read all of a document's item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// Everything: the document replaces any stored copy.
+    Whole,
+    /// Only in part ([`SourceEvent::IncompleteDocument`]): a stored copy is kept.
+    InPart,
+}
+
 /// Everything a running sync keeps between events.
 struct RunState {
     ledger: Option<Ledger>,
@@ -164,6 +173,8 @@ struct RunState {
     failed_count: u64,
     filtered_out: u64,
     duplicates: u64,
+    /// Documents read only in part whose stored copy was kept.
+    kept_stored: u64,
 }
 
 impl RunState {
@@ -180,6 +191,7 @@ impl RunState {
             failed_count: 0,
             filtered_out: 0,
             duplicates: 0,
+            kept_stored: 0,
         }
     }
 
@@ -195,7 +207,10 @@ impl RunState {
         progress: &SyncProgress,
     ) -> Option<Vec<Document>> {
         match event {
-            SourceEvent::Document(doc) => self.accept_document(doc, filter, progress),
+            SourceEvent::Document(doc) => self.accept_document(doc, Read::Whole, filter, progress),
+            SourceEvent::IncompleteDocument(doc) => {
+                self.accept_document(doc, Read::InPart, filter, progress)
+            }
             SourceEvent::Incomplete { scope, reason } => {
                 tracing::warn!(%scope, %reason, "listing incomplete; its stale documents are kept");
                 self.incomplete_listed.push(Listed {
@@ -216,9 +231,12 @@ impl RunState {
         }
     }
 
+    /// Handles one document: filtered, counted, skipped when unchanged, and batched. A document
+    /// read only in part is written only when the index has no copy of it.
     fn accept_document(
         &mut self,
         doc: Document,
+        read: Read,
         filter: &dyn DocumentFilter,
         progress: &SyncProgress,
     ) -> Option<Vec<Document>> {
@@ -234,6 +252,14 @@ impl RunState {
             }
             Arrival::New { stored_hash } => {
                 progress.document_seen(&doc.doc_type);
+                if read == Read::InPart && stored_hash.is_some() {
+                    tracing::warn!(
+                        id = %doc.id,
+                        "kept the stored copy: this sync could read the item only in part"
+                    );
+                    self.kept_stored += 1;
+                    return None;
+                }
                 let unchanged = self.skip_unchanged
                     && stored_hash
                         .flatten()
@@ -292,6 +318,7 @@ impl RunState {
             unchanged: progress.unchanged(),
             deleted: progress.deleted(),
             kept_in_incomplete_scopes: kept,
+            kept_stored_copies: self.kept_stored,
             filtered_out: self.filtered_out,
             duplicates: self.duplicates,
             skipped: self.skipped,

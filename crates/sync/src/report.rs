@@ -35,6 +35,9 @@ pub struct SyncReport {
     pub deleted: u64,
     /// Stale documents kept because their scope was incomplete.
     pub kept_in_incomplete_scopes: u64,
+    /// Documents the source could read only in part (a follow-up for their nested lists
+    /// failed) whose stored copy was kept rather than overwritten with less.
+    pub kept_stored_copies: u64,
     /// Documents excluded by sync rules.
     pub filtered_out: u64,
     /// Documents emitted twice by the source (written once).

@@ -83,6 +83,47 @@ async fn incomplete_scope_keeps_its_stale_documents() {
 }
 
 #[tokio::test]
+async fn a_document_read_in_part_never_overwrites_its_stored_copy() {
+    let mut sink = MemorySink::with_docs([issue("1", 1, "complete, with every note")]);
+    let events = vec![
+        Ok(SourceEvent::IncompleteDocument(issue(
+            "1",
+            1,
+            "missing notes",
+        ))),
+        Ok(SourceEvent::IncompleteDocument(issue(
+            "1",
+            2,
+            "new, missing notes",
+        ))),
+        Ok(SourceEvent::Incomplete {
+            scope: ScopeKey::Project {
+                project_id: "1".into(),
+                kind: ObjectKind::Issues,
+            },
+            reason: "a follow-up failed".into(),
+        }),
+    ];
+    let report = sync(&mut sink, events, &SyncOptions::default())
+        .await
+        .expect("sync");
+    assert_eq!(report.outcome, Outcome::Partial);
+    assert_eq!(report.kept_stored_copies, 1);
+    assert_eq!(
+        (report.created, report.updated, report.deleted),
+        (1, 0, 0),
+        "only the new document is written"
+    );
+    assert_eq!(report.documents_by_type["Issue"], 2);
+    let stored = sink.docs["issue_1_1"].fields.get_str("title");
+    assert_eq!(stored.as_deref(), Some("complete, with every note"));
+    assert!(
+        sink.docs.contains_key("issue_1_2"),
+        "better in part than not at all"
+    );
+}
+
+#[tokio::test]
 async fn source_failure_deletes_nothing_and_returns_the_error() {
     let mut sink = MemorySink::with_docs([issue("1", 1, "a"), issue("1", 2, "b")]);
     let mut events = docs(vec![issue("1", 3, "c")]);

@@ -50,6 +50,80 @@ fn a_listing_that_fails_for_good_deletes_nothing_from_its_scope_and_exits_partia
 }
 
 #[test]
+fn a_merge_request_whose_follow_ups_fail_keeps_its_complete_stored_copy() {
+    let sim = Sim::start(Size::Small);
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert_eq!(sync(&sim, dir.path(), &[]).code, 0);
+    let projects: Vec<_> = sim
+        .state
+        .store()
+        .projects()
+        .into_iter()
+        .filter(|project| project.member)
+        .collect();
+    let note_counts = |dir: &std::path::Path| -> Vec<(String, usize)> {
+        let mut counts = Vec::new();
+        for project in &projects {
+            for iid in 1..=project.mr_count {
+                let id = format!("mr_{}_{iid}", project.id);
+                let doc = sink_local::get(dir, &id).expect("index").expect("stored");
+                let notes = doc["notes"].as_array().map_or(0, Vec::len);
+                counts.push((id, notes));
+            }
+        }
+        counts
+    };
+    let before = note_counts(dir.path());
+    for project in &projects {
+        sim.state.add_fail_rule(FailRule {
+            path: project.full_path.clone(),
+            kind: FailKind::MergeRequestFollowUps,
+            status: 500,
+        });
+    }
+
+    let run = sync(&sim, dir.path(), &["--max-attempts", "1"]);
+    assert_eq!(run.code, 2, "partial exit code expected: {}", run.stderr);
+    assert_eq!(
+        note_counts(dir.path()),
+        before,
+        "a merge request lost notes to a failed follow-up"
+    );
+    assert!(
+        counter(&run.summary, "kept_stored_copies") > 0,
+        "no merge request overflowed its first page: {}",
+        run.summary
+    );
+    assert_eq!(counter(&run.summary, "deleted"), 0);
+}
+
+#[test]
+fn items_that_no_longer_decode_keep_their_stored_documents() {
+    let sim = Sim::start(Size::Small);
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert_eq!(sync(&sim, dir.path(), &[]).code, 0);
+    let expected = gitlab_sim::expected_counts(Size::Small);
+    sim.state.set_switches(Switches {
+        drift: true,
+        ..Switches::default()
+    });
+
+    let run = sync(&sim, dir.path(), &[]);
+    assert!(
+        counter(&run.summary, "skipped_count") > 2,
+        "drift made no node malformed: {}",
+        run.summary
+    );
+    assert_eq!(counter(&run.summary, "deleted"), 0, "{}", run.summary);
+    assert_eq!(
+        sink_local::count_by_type(dir.path()).expect("index"),
+        expected
+    );
+    assert_eq!(run.summary["outcome"], "partial");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
 fn transient_server_errors_and_truncated_bodies_are_retried_without_loss_or_duplicates() {
     let sim = Sim::start(Size::Small);
     sim.state.set_switches(Switches {

@@ -4,15 +4,16 @@ use async_graphql::{Context, Object, Result};
 
 use crate::data::items::ItemKey;
 use crate::data::notes::NoteKey;
+use crate::state::FailKind;
 
 use super::merge_request::MergeRequest;
 use super::notes::Note;
 use super::page::{PageArgs, paginate};
 use super::project::{Group, Project, ProjectConnection};
 use super::scalars::{MergeRequestId, NoteId, WorkItemId, gid_number};
-use super::store;
 use super::users::CurrentUser;
 use super::work_item::WorkItem;
+use super::{check_fail, store};
 
 /// GitLab's documented cap on `projects(fullPaths:)`.
 const MAX_FULL_PATHS: usize = 50;
@@ -98,9 +99,18 @@ impl Query {
     }
 
     /// A merge request by global id.
-    async fn merge_request(&self, ctx: &Context<'_>, id: MergeRequestId) -> Option<MergeRequest> {
-        let key = ItemKey::from_mr_number(gid_number(&id.0)?)?;
-        store(ctx).item(key).map(MergeRequest)
+    async fn merge_request(
+        &self,
+        ctx: &Context<'_>,
+        id: MergeRequestId,
+    ) -> Result<Option<MergeRequest>> {
+        let Some(key) = gid_number(&id.0).and_then(ItemKey::from_mr_number) else {
+            return Ok(None);
+        };
+        if let Some(project) = store(ctx).project(key.owner) {
+            check_fail(ctx, &project.full_path, FailKind::MergeRequestFollowUps)?;
+        }
+        Ok(store(ctx).item(key).map(MergeRequest))
     }
 
     /// A note by global id.
