@@ -84,8 +84,10 @@ pub enum ClientError {
         /// How many times the client waited and retried.
         waits: u32,
     },
-    /// Connection failure, timeout or truncated body, after all attempts.
-    #[error("{op}: request failed after {attempts} attempt(s): {source}")]
+    /// Connection failure, timeout or truncated body, after all attempts. The message carries
+    /// the whole chain of causes ("Connection refused", a DNS failure), which reqwest's own
+    /// message leaves out.
+    #[error("{op}: request failed after {attempts} attempt(s): {}", Causes(source))]
     Transport {
         /// The operation label.
         op: String,
@@ -130,4 +132,24 @@ pub enum ClientError {
         /// The serialization error.
         source: serde_json::Error,
     },
+}
+
+/// Writes an error followed by each of its causes, `: `-separated, leaving out a cause whose
+/// text the message so far already holds (hyper repeats some of its messages one level down).
+struct Causes<'a>(&'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut text = self.0.to_string();
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            let message = error.to_string();
+            if !text.contains(&message) {
+                text.push_str(": ");
+                text.push_str(&message);
+            }
+            cause = error.source();
+        }
+        f.write_str(&text)
+    }
 }

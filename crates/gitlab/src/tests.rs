@@ -535,6 +535,21 @@ async fn body_bytes_are_counted_for_every_kind_of_request() {
 }
 
 #[tokio::test]
+async fn a_refused_connection_says_so() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    let c = client(Url::parse(&format!("http://{addr}")).expect("url"));
+    let error = c.current_user().await.expect_err("nothing listens there");
+    let message = error.to_string();
+    assert!(
+        message.contains("GET /user: request failed after 3 attempt(s)")
+            && message.contains("Connection refused"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
 async fn token_info_is_none_on_old_gitlab() {
     let c = client(serve(Router::new()).await);
     assert!(c.token_info().await.expect("404 tolerated").is_none());

@@ -1,7 +1,7 @@
 //! [`check`]: can this configuration sync? URL, token, scopes, and every configured project.
 
-use gitlab_client::GitlabClient;
 use gitlab_client::graphql::member_projects;
+use gitlab_client::{ClientError, GitlabClient};
 
 use crate::emit::Emitter;
 use crate::listing::walk;
@@ -35,9 +35,11 @@ pub async fn check(client: &GitlabClient, settings: &SourceSettings) -> CheckRep
     match client.current_user().await {
         Ok(user) => report.username = Some(user.username),
         Err(error) => {
-            report
-                .problems
-                .push(format!("cannot authenticate with GitLab: {error}"));
+            let what = match error {
+                ClientError::Transport { .. } => "cannot reach GitLab",
+                _ => "cannot authenticate with GitLab",
+            };
+            report.problems.push(format!("{what}: {error}"));
             return report;
         }
     }
