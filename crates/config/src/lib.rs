@@ -82,7 +82,9 @@ pub fn load_str(file: &str, text: &str, env: &EnvVars) -> Result<Loaded, ConfigE
     let root: tree::Node = if text.trim().is_empty() {
         tree::Node::Null
     } else {
-        serde_saphyr::from_str(&text).map_err(|err| yaml_error(err.to_string()))?
+        // Without the parser's snippet: it quotes the lines around the mistake, secrets included.
+        serde_saphyr::from_str(&text)
+            .map_err(|err| yaml_error(err.without_snippet().to_string()))?
     };
     let merged = tree::Merged::from_root(root).map_err(yaml_error)?;
     let mut ctx = validate::Ctx {
