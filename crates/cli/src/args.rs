@@ -54,7 +54,7 @@ pub struct GitlabArgs {
     #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// GitLab base URL [default: https://gitlab.com].
-    #[arg(long, env = "GITLAB_URL", value_name = "URL")]
+    #[arg(long, env = "GITLAB_URL", value_name = "URL", hide_env_values = true)]
     pub gitlab_url: Option<String>,
     /// Access token with the read_api scope (and read_repository for READMEs).
     #[arg(
@@ -140,7 +140,7 @@ pub struct SyncArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct EsArgs {
     /// Elasticsearch URL, e.g. http://localhost:9200.
-    #[arg(long, env = "ES_URL", value_name = "URL")]
+    #[arg(long, env = "ES_URL", value_name = "URL", hide_env_values = true)]
     pub es_url: Option<String>,
     /// Content index to write [default: search-gitlab].
     #[arg(long, value_name = "NAME")]

@@ -243,6 +243,17 @@ fn invalid_yaml_is_reported_with_its_position() {
 }
 
 #[test]
+fn urls_are_shown_without_their_credentials() {
+    let url = Url::parse("http://elastic:ESSECRET@es.example:9200/prefix").unwrap();
+    assert_eq!(
+        url_without_credentials(&url).as_str(),
+        "http://es.example:9200/prefix"
+    );
+    let plain = Url::parse("https://es.example/").unwrap();
+    assert_eq!(url_without_credentials(&plain), plain);
+}
+
+#[test]
 fn errors_never_quote_a_secret() {
     let e = err("elasticsearch:\n  password: PWSECRET\n  host: [unclosed\n");
     assert!(e.contains("line 3"), "{e}");
@@ -256,7 +267,10 @@ fn errors_never_quote_a_secret() {
         "config.yml line 1: `elasticsearch.password` must be a string"
     );
     let e = err("connectors:\n  - connector_id: a\n    api_key: 987654\n");
-    assert!(e.contains("`connectors[0].api_key` must be a string"), "{e}");
+    assert!(
+        e.contains("`connectors[0].api_key` must be a string"),
+        "{e}"
+    );
     assert!(!e.contains("987654"), "{e}");
 }
 

@@ -230,7 +230,8 @@ impl EsClient {
         self.send(method, url, body).await?.decode()
     }
 
-    /// The base URL (no credentials in it unless the user wrote them there).
+    /// The base URL, with the credentials the user wrote into it, if any: show it through
+    /// [`connector_config::url_without_credentials`].
     pub fn base_url(&self) -> &Url {
         &self.base
     }

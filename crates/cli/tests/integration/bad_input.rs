@@ -108,6 +108,22 @@ fn check_reports_each_problem_and_exits_non_zero() {
 }
 
 #[test]
+fn check_never_shows_credentials_written_into_the_gitlab_url() {
+    let sim = Sim::start(Size::Small);
+    let url = sim.url.replace("http://", "http://user:GLSECRET@");
+    let output = connector()
+        .args(["check", "--gitlab-url", &url, "--token", crate::util::TOKEN])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("ok: {}/ accepts the token", sim.url)),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("GLSECRET"), "{stdout}");
+}
+
+#[test]
 fn json_logs_are_ecs_lines_and_never_carry_the_token() {
     let sim = Sim::start(Size::Small);
     let dir = tempfile::tempdir().expect("tempdir");
