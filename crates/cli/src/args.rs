@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::logging;
+
 /// Sync GitLab projects, issues, merge requests, epics, releases and READMEs into a search index.
 #[derive(Debug, Parser)]
 #[command(name = "gitlab-connector", version, about)]
@@ -36,9 +38,10 @@ pub enum Command {
 /// Logging flags, global to every command.
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// Log level: error, warn, info, debug or trace (RUST_LOG overrides) [default: warn, or
-    /// `service.log_level` of config.yml for `run`].
-    #[arg(long, global = true, env = "GITLAB_CONNECTOR_LOG")]
+    /// Log level: error, warn (or warning), info, debug, trace or off, or directives like
+    /// `gitlab_source=debug,warn` (RUST_LOG overrides) [default: warn, or `service.log_level` of
+    /// config.yml for `run`].
+    #[arg(long, global = true, env = "GITLAB_CONNECTOR_LOG", value_parser = logging::parse_level)]
     pub log_level: Option<String>,
     /// Log as JSON lines (for Filebeat) instead of human-readable lines.
     #[arg(long, global = true, visible_alias = "filebeat")]
