@@ -131,6 +131,13 @@ impl EsClient {
                     path.display()
                 ))
             })?;
+            // A file with no PEM block at all parses as an empty bundle, not as an error.
+            if certs.is_empty() {
+                return Err(EsError::Setup(format!(
+                    "CA certificates {} hold no valid PEM certificate",
+                    path.display()
+                )));
+            }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
