@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::logging;
+
 /// Sync GitLab projects, issues, merge requests, epics, releases and READMEs into a search index.
 #[derive(Debug, Parser)]
 #[command(name = "gitlab-connector", version, about)]
@@ -36,9 +38,10 @@ pub enum Command {
 /// Logging flags, global to every command.
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// Log level: error, warn, info, debug or trace (RUST_LOG overrides) [default: warn, or
-    /// `service.log_level` of config.yml for `run`].
-    #[arg(long, global = true, env = "GITLAB_CONNECTOR_LOG")]
+    /// Log level: error, warn (or warning), info, debug, trace or off, or directives like
+    /// `gitlab_source=debug,warn` (RUST_LOG overrides) [default: warn, or `service.log_level` of
+    /// config.yml for `run`].
+    #[arg(long, global = true, env = "GITLAB_CONNECTOR_LOG", value_parser = logging::parse_level)]
     pub log_level: Option<String>,
     /// Log as JSON lines (for Filebeat) instead of human-readable lines.
     #[arg(long, global = true, visible_alias = "filebeat")]
@@ -54,7 +57,7 @@ pub struct GitlabArgs {
     #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// GitLab base URL [default: https://gitlab.com].
-    #[arg(long, env = "GITLAB_URL", value_name = "URL")]
+    #[arg(long, env = "GITLAB_URL", value_name = "URL", hide_env_values = true)]
     pub gitlab_url: Option<String>,
     /// Access token with the read_api scope (and read_repository for READMEs).
     #[arg(
@@ -140,7 +143,7 @@ pub struct SyncArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct EsArgs {
     /// Elasticsearch URL, e.g. http://localhost:9200.
-    #[arg(long, env = "ES_URL", value_name = "URL")]
+    #[arg(long, env = "ES_URL", value_name = "URL", hide_env_values = true)]
     pub es_url: Option<String>,
     /// Content index to write [default: search-gitlab].
     #[arg(long, value_name = "NAME")]

@@ -1,5 +1,6 @@
 //! Log output: human-readable lines on stderr by default, ECS-style JSON on request.
 
+use connector_config::LogLevel;
 use tracing_subscriber::EnvFilter;
 
 use crate::args::LogArgs;
@@ -7,6 +8,58 @@ use crate::ecs::EcsFormat;
 
 /// The level when neither `--log-level` nor `RUST_LOG` says otherwise, for one-shot commands.
 pub const DEFAULT_LEVEL: &str = "warn";
+
+/// Parses `--log-level` (and `GITLAB_CONNECTOR_LOG`) into EnvFilter directives: a level, or
+/// directives like `gitlab_source=debug,warn`. Levels are `error`, `warn`, `info`, `debug`,
+/// `trace` and `off` in any case, plus the names of `service.log_level` (`warning`,
+/// `critical`). A bare word that is not a level is refused: EnvFilter would take it for a target
+/// and silence every other log line.
+pub fn parse_level(text: &str) -> Result<String, String> {
+    let not_a_level = || {
+        format!(
+            "`{text}` is not a log level: use error (or critical), warn (or warning), info, debug, \
+             trace or off, or directives like `gitlab_source=debug,warn`"
+        )
+    };
+    let parts: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| match part.rsplit_once('=') {
+            Some((target, level)) => level_name(level).map(|level| format!("{target}={level}")),
+            None => level_name(part).map(str::to_owned),
+        })
+        .collect::<Option<_>>()
+        .ok_or_else(not_a_level)?;
+    if parts.is_empty() {
+        return Err(not_a_level());
+    }
+    let directives = parts.join(",");
+    // The target syntax is EnvFilter's own.
+    EnvFilter::builder()
+        .parse(&directives)
+        .map_err(|error| format!("`{text}` is not a valid log filter: {error}"))?;
+    Ok(directives)
+}
+
+/// The EnvFilter level of `service.log_level` (`WARNING` → `warn`, `CRITICAL` → `error`).
+pub fn service_level(level: LogLevel) -> &'static str {
+    match level {
+        LogLevel::Debug => "debug",
+        LogLevel::Info => "info",
+        LogLevel::Warning => "warn",
+        LogLevel::Error | LogLevel::Critical => "error",
+    }
+}
+
+/// One level name as EnvFilter spells it, or `None` when `text` names no level.
+fn level_name(text: &str) -> Option<&'static str> {
+    match text.to_ascii_lowercase().as_str() {
+        "trace" => Some("trace"),
+        "off" => Some("off"),
+        _ => LogLevel::parse(text).map(service_level),
+    }
+}
 
 /// Installs the global subscriber. `RUST_LOG` overrides `--log-level`, which overrides
 /// `fallback_level`.
@@ -22,5 +75,57 @@ pub fn init(args: &LogArgs, fallback_level: &str) {
         builder.event_format(EcsFormat).init();
     } else {
         builder.compact().init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_and_their_service_names_map_to_envfilter_levels() {
+        for (given, expected) in [
+            ("warn", "warn"),
+            ("warning", "warn"),
+            ("WARNING", "warn"),
+            ("critical", "error"),
+            ("Info", "info"),
+            ("trace", "trace"),
+            ("off", "off"),
+        ] {
+            assert_eq!(parse_level(given).as_deref(), Ok(expected), "{given}");
+        }
+    }
+
+    #[test]
+    fn directives_are_kept_with_their_levels_mapped() {
+        assert_eq!(
+            parse_level("gitlab_source=debug,warn").as_deref(),
+            Ok("gitlab_source=debug,warn")
+        );
+        assert_eq!(
+            parse_level("es_client=warning, sink_es[bulk]=info").as_deref(),
+            Ok("es_client=warn,sink_es[bulk]=info")
+        );
+    }
+
+    #[test]
+    fn words_that_are_not_levels_are_refused_naming_the_value() {
+        for bad in [
+            "verbose",
+            "warnings",
+            "",
+            "gitlab_source=loud",
+            "warn,quiet",
+        ] {
+            let error = parse_level(bad).expect_err(bad);
+            assert!(error.contains(&format!("`{bad}`")), "{error}");
+            assert!(
+                error.contains("use error (or critical), warn (or warning), info"),
+                "{error}"
+            );
+        }
+        let error = parse_level("gitlab_source[=debug").expect_err("unclosed span");
+        assert!(error.contains("not a valid log filter"), "{error}");
     }
 }

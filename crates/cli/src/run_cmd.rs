@@ -17,18 +17,10 @@ pub fn main(args: &RunArgs, log: &LogArgs) -> ExitCode {
             return ExitCode::Failure;
         }
     };
-    let level = loaded
-        .settings
-        .service
-        .log_level
-        .as_str()
-        .to_ascii_lowercase();
-    let level = if level == "critical" {
-        "error".to_owned()
-    } else {
-        level.replace("warning", "warn")
-    };
-    logging::init(log, &level);
+    logging::init(
+        log,
+        logging::service_level(loaded.settings.service.log_level),
+    );
     for warning in &loaded.warnings {
         tracing::warn!("{warning}");
     }

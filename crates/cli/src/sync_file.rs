@@ -97,12 +97,38 @@ impl ProjectList {
     }
 }
 
-/// Reads and parses the file; errors name the file, and the parser names the key and line.
+/// Reads and parses the file; errors name the file, the line and column, and the key.
 pub fn load(path: &Path) -> anyhow::Result<SyncFile> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read settings file {}", path.display()))?;
-    serde_saphyr::from_str(&text)
-        .map_err(|error| anyhow::anyhow!("settings file {}: {error}", path.display()))
+    parse(&text).map_err(|message| anyhow::anyhow!("settings file {}: {message}", path.display()))
+}
+
+/// Parses the text. The error never quotes the file (the parser's snippet would show the lines
+/// around the mistake, where the token or a password may sit): it reads
+/// ``line 4, column 16: `gitlab.concurrency`: invalid u64``.
+fn parse(text: &str) -> Result<SyncFile, String> {
+    // The key is passed out on the side: the closure must fail with the parser's own error type.
+    let mut key = String::new();
+    serde_saphyr::with_deserializer_from_str(text, |deserializer| {
+        serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            key = error.path().to_string();
+            error.into_inner()
+        })
+    })
+    .map_err(|error| {
+        let message = error.without_snippet().to_string();
+        let Some(at) = error.location() else {
+            return format!("`{key}`: {message}");
+        };
+        let suffix = format!(" at line {}, column {}", at.line(), at.column());
+        let message = message.strip_suffix(&suffix).unwrap_or(&message);
+        format!(
+            "line {}, column {}: `{key}`: {message}",
+            at.line(),
+            at.column()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -122,6 +148,22 @@ mod tests {
         let error = serde_saphyr::from_str::<SyncFile>("gitlab:\n  url: http://x\n  tokn: abc\n")
             .expect_err("typo rejected");
         assert!(error.to_string().contains("tokn"), "{error}");
+    }
+
+    #[test]
+    fn errors_name_line_and_key_but_never_quote_the_file() {
+        let error = parse("gitlab:\n  url: http://x\n  token: SECRETTOK\n  concurrency: many\n")
+            .expect_err("not a number");
+        assert_eq!(
+            error,
+            "line 4, column 16: `gitlab.concurrency`: invalid u64"
+        );
+        assert!(!error.contains("SECRETTOK"), "{error}");
+        let error = parse("elasticsearch:\n  api_key: APIKEYSECRET\n  bogus: 1\n")
+            .expect_err("unknown key");
+        assert!(error.starts_with("line 3, column 3: "), "{error}");
+        assert!(error.contains("unknown field `bogus`"), "{error}");
+        assert!(!error.contains("APIKEYSECRET"), "{error}");
     }
 
     #[test]

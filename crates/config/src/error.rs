@@ -33,7 +33,7 @@ pub enum ConfigError {
     Yaml {
         /// The file name.
         file: String,
-        /// The parser's message (it carries the line).
+        /// The parser's message (it carries the line, never the file's text).
         message: String,
     },
     /// A key has an unusable value.

@@ -29,6 +29,8 @@ mod validate;
 
 use std::path::Path;
 
+use url::Url;
+
 pub use error::{ConfigError, ConfigWarning};
 pub use interpolate::EnvVars;
 pub use raw::Config;
@@ -43,6 +45,16 @@ pub const DEFAULT_USERNAME: &str = "elastic";
 pub const DEFAULT_PASSWORD: &str = "changeme";
 /// The placeholder id/service type that preflight refuses.
 pub const PLACEHOLDER: &str = "changeme";
+
+/// `url` as messages, logs and summaries show it: a user name and password written into it
+/// (`http://elastic:secret@host:9200`) are left out. Requests keep using the original.
+pub fn url_without_credentials(url: &Url) -> Url {
+    let mut shown = url.clone();
+    // Both fail only for URLs that cannot carry credentials (`mailto:`), left as they are.
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown
+}
 
 /// A loaded configuration and what looked suspicious in it.
 #[derive(Debug, Clone)]
@@ -82,7 +94,9 @@ pub fn load_str(file: &str, text: &str, env: &EnvVars) -> Result<Loaded, ConfigE
     let root: tree::Node = if text.trim().is_empty() {
         tree::Node::Null
     } else {
-        serde_saphyr::from_str(&text).map_err(|err| yaml_error(err.to_string()))?
+        // Without the parser's snippet: it quotes the lines around the mistake, secrets included.
+        serde_saphyr::from_str(&text)
+            .map_err(|err| yaml_error(err.without_snippet().to_string()))?
     };
     let merged = tree::Merged::from_root(root).map_err(yaml_error)?;
     let mut ctx = validate::Ctx {

@@ -243,6 +243,38 @@ fn invalid_yaml_is_reported_with_its_position() {
 }
 
 #[test]
+fn urls_are_shown_without_their_credentials() {
+    let url = Url::parse("http://elastic:ESSECRET@es.example:9200/prefix").unwrap();
+    assert_eq!(
+        url_without_credentials(&url).as_str(),
+        "http://es.example:9200/prefix"
+    );
+    let plain = Url::parse("https://es.example/").unwrap();
+    assert_eq!(url_without_credentials(&plain), plain);
+}
+
+#[test]
+fn errors_never_quote_a_secret() {
+    let e = err("elasticsearch:\n  password: PWSECRET\n  host: [unclosed\n");
+    assert!(e.contains("line 3"), "{e}");
+    assert!(!e.contains("PWSECRET"), "{e}");
+    let e = err("elasticsearch:\n  api_key: KEY\n  api_key: APIKEYSECRET\n");
+    assert!(e.contains("duplicate mapping key"), "{e}");
+    assert!(!e.contains("APIKEYSECRET"), "{e}");
+    let e = err("elasticsearch.password: 123456\n");
+    assert_eq!(
+        e,
+        "config.yml line 1: `elasticsearch.password` must be a string"
+    );
+    let e = err("connectors:\n  - connector_id: a\n    api_key: 987654\n");
+    assert!(
+        e.contains("`connectors[0].api_key` must be a string"),
+        "{e}"
+    );
+    assert!(!e.contains("987654"), "{e}");
+}
+
+#[test]
 fn interpolation_strict_fallback_and_dollar_literal() {
     let env = EnvVars::empty()
         .with("ES_HOST", "https://es:9200")

@@ -317,7 +317,7 @@ fn level_message(got: &str) -> String {
     format!("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got {got:?}")
 }
 
-/// Turns a serde type error into "must be …, got …".
+/// Turns a serde type error into "must be …, got …"; a secret's value is left out.
 pub(crate) fn type_message(key: &str, inner: &str) -> String {
     let Some(rest) = inner.strip_prefix("invalid type: ") else {
         if inner.contains("untagged enum Scalar") {
@@ -346,8 +346,14 @@ pub(crate) fn type_message(key: &str, inner: &str) -> String {
         e if e.starts_with("struct") || e.starts_with("a map") => "a mapping of keys",
         e => e,
     };
+    if SECRET_KEYS.iter().any(|k| key.ends_with(k)) {
+        return format!("must be {expected}");
+    }
     format!("must be {expected}, got {got}")
 }
+
+/// Keys whose values are never echoed in an error (`elasticsearch.password: 123456`).
+const SECRET_KEYS: &[&str] = &["password", "api_key"];
 
 const POSITIVE_INTS: &[&str] = &[
     "queue_max_size",

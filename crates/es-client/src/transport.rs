@@ -131,6 +131,13 @@ impl EsClient {
                     path.display()
                 ))
             })?;
+            // A file with no PEM block at all parses as an empty bundle, not as an error.
+            if certs.is_empty() {
+                return Err(EsError::Setup(format!(
+                    "CA certificates {} hold no valid PEM certificate",
+                    path.display()
+                )));
+            }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
@@ -230,7 +237,8 @@ impl EsClient {
         self.send(method, url, body).await?.decode()
     }
 
-    /// The base URL (no credentials in it unless the user wrote them there).
+    /// The base URL, with the credentials the user wrote into it, if any: show it through
+    /// [`connector_config::url_without_credentials`].
     pub fn base_url(&self) -> &Url {
         &self.base
     }

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use connector_config::url_without_credentials;
 use tokio::time::Instant;
 
 use crate::error::EsError;
@@ -20,6 +21,7 @@ impl EsClient {
     ) -> Result<InfoResponse, EsError> {
         let start = Instant::now();
         let mut backoff = initial_backoff;
+        let host = url_without_credentials(self.base_url());
         loop {
             let error = match self.info().await {
                 Ok(info) => return Ok(info),
@@ -27,11 +29,11 @@ impl EsClient {
             };
             let waited = start.elapsed();
             if waited + backoff > max_wait {
-                tracing::error!(host = %self.base_url(), %error, "Elasticsearch is unreachable");
+                tracing::error!(%host, %error, "Elasticsearch is unreachable");
                 return Err(error);
             }
             tracing::info!(
-                host = %self.base_url(),
+                %host,
                 waited_secs = waited.as_secs(),
                 %error,
                 "Waiting for Elasticsearch"

@@ -187,6 +187,25 @@ async fn connection_errors_are_retried_then_reported_without_url_credentials() {
     assert!(!err.to_string().contains("pw-secret"), "{err}");
 }
 
+#[test]
+fn a_ca_file_without_certificates_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.pem");
+    std::fs::write(&path, "garbage\n").unwrap();
+    let mut s = settings(url::Url::parse("https://es.example:9200").unwrap(), None);
+    s.ca_certs = Some(path.clone());
+    let err = EsClient::new(s).unwrap_err();
+    assert!(matches!(err, EsError::Setup(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot set up the Elasticsearch client: CA certificates {} hold no valid PEM \
+             certificate",
+            path.display()
+        )
+    );
+}
+
 #[tokio::test]
 async fn wait_for_es_polls_until_it_answers() {
     let calls = Arc::new(AtomicUsize::new(0));

@@ -108,6 +108,55 @@ fn check_reports_each_problem_and_exits_non_zero() {
 }
 
 #[test]
+fn check_never_shows_credentials_written_into_the_gitlab_url() {
+    let sim = Sim::start(Size::Small);
+    let url = sim.url.replace("http://", "http://user:GLSECRET@");
+    let output = connector()
+        .args(["check", "--gitlab-url", &url, "--token", crate::util::TOKEN])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("ok: {}/ accepts the token", sim.url)),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("GLSECRET"), "{stdout}");
+}
+
+#[test]
+fn log_level_takes_service_level_names_and_refuses_other_words() {
+    let sim = Sim::start(Size::Small);
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The small simulated GitLab has a release with too many links: one WARN line.
+    let run = sync(&sim, dir.path(), &["--log-level", "warning"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("WARN"), "{}", run.stderr);
+
+    let run = sync(&sim, dir.path(), &["--log-level", "verbose"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`verbose` is not a log level: use error (or critical), warn"),
+        "{}",
+        run.stderr
+    );
+
+    let mut command = connector();
+    command.env("GITLAB_CONNECTOR_LOG", "gitlab_client=debug,warn");
+    command.args([
+        "sync",
+        "--gitlab-url",
+        &sim.url,
+        "--token",
+        crate::util::TOKEN,
+    ]);
+    command.arg("--index-dir").arg(dir.path());
+    let run = finish(command.output().expect("runs"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("DEBUG"), "{}", run.stderr);
+}
+
+#[test]
 fn json_logs_are_ecs_lines_and_never_carry_the_token() {
     let sim = Sim::start(Size::Small);
     let dir = tempfile::tempdir().expect("tempdir");
