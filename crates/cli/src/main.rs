@@ -28,7 +28,10 @@ use crate::exit::ExitCode;
 fn main() -> std::process::ExitCode {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     keep_large_buffers_out_of_the_heap();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     if let Command::Run(args) = &cli.command {
         return run_cmd::main(args, &cli.log).into();
     }
@@ -59,6 +62,18 @@ fn main() -> std::process::ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::Failure.into()
         }
+    }
+}
+
+/// Prints clap's message for a bad command line (or `--help`, `--version`) and exits `1` for
+/// an error, `0` otherwise: clap's own exit code for an error, `2`, means "partial sync" here.
+fn usage_error(error: &clap::Error) -> std::process::ExitCode {
+    // Nothing sensible is left to do when stdout or stderr is closed.
+    let _ = error.print();
+    if error.use_stderr() {
+        ExitCode::Failure.into()
+    } else {
+        ExitCode::Success.into()
     }
 }
 

@@ -133,7 +133,11 @@ fn log_level_takes_service_level_names_and_refuses_other_words() {
     assert!(run.stderr.contains("WARN"), "{}", run.stderr);
 
     let run = sync(&sim, dir.path(), &["--log-level", "verbose"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.code, 1,
+        "a bad flag is a failure, not a partial sync: {}",
+        run.stderr
+    );
     assert!(
         run.stderr
             .contains("`verbose` is not a log level: use error (or critical), warn"),

@@ -115,6 +115,7 @@ fn help_never_shows_the_value_of_url_variables() {
         .args(["sync", "--help"])
         .output()
         .expect("binary runs");
+    assert_eq!(output.status.code(), Some(0), "--help is not an error");
     let help = String::from_utf8_lossy(&output.stdout);
     assert!(help.contains("[env: ES_URL]"), "{help}");
     assert!(!help.contains("URLSECRET"), "{help}");
