@@ -34,6 +34,8 @@ use crate::{ClientError, ClientSettings};
 pub const MAX_JSON_BODY_BYTES: u64 = 64 * 1024 * 1024;
 /// `X-Next-Page`: the next REST page, empty on the last one.
 pub const X_NEXT_PAGE: &str = "X-Next-Page";
+/// The header with which GitLab announces a repository file's size in bytes.
+const X_GITLAB_SIZE: &str = "X-Gitlab-Size";
 
 /// A GitLab client. Cheap to clone; clones share the connection pool, the concurrency bound,
 /// the pacing budget and the request statistics.
@@ -232,7 +234,10 @@ impl GitlabClient {
         .await
     }
 
-    /// `GET /api/v4{path}` as raw bytes, refusing bodies over `max_bytes`.
+    /// `GET /api/v4{path}` as raw bytes, refusing bodies over `max_bytes`. When GitLab
+    /// announces the size of a file (`X-Gitlab-Size`, sent with raw repository files), a file
+    /// announced over `max_bytes` is not read, and a body of another size is retried as cut
+    /// short.
     pub async fn get_bytes(
         &self,
         path: &str,
@@ -251,7 +256,30 @@ impl GitlabClient {
                 let op = label.clone();
                 async move {
                     let _slot = slot;
-                    read_capped(resp, self.body_read(&op, attempt), max_bytes).await
+                    let announced = resp
+                        .headers()
+                        .get(X_GITLAB_SIZE)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok());
+                    if let Some(size) = announced.filter(|size| *size > max_bytes) {
+                        return Err(Failure::Final(ClientError::TooLarge {
+                            op,
+                            limit: max_bytes,
+                            size: Some(size),
+                        }));
+                    }
+                    let bytes = read_capped(resp, self.body_read(&op, attempt), max_bytes).await?;
+                    match announced {
+                        Some(size) if size != bytes.len() as u64 => {
+                            Err(Failure::Transient(ClientError::SizeMismatch {
+                                op,
+                                attempts: attempt,
+                                received: bytes.len() as u64,
+                                announced: size,
+                            }))
+                        }
+                        _ => Ok(bytes),
+                    }
                 }
             },
         )

@@ -96,6 +96,22 @@ pub enum ClientError {
         /// The last transport error.
         source: reqwest::Error,
     },
+    /// A file's body was shorter or longer than the size GitLab announced for it
+    /// (`X-Gitlab-Size`), on every attempt.
+    #[error(
+        "{op}: received {received} bytes of the {announced} GitLab announced (X-Gitlab-Size) \
+         after {attempts} attempt(s)"
+    )]
+    SizeMismatch {
+        /// The operation label.
+        op: String,
+        /// Attempts made.
+        attempts: u32,
+        /// Bytes received in the last attempt.
+        received: u64,
+        /// The size GitLab announced.
+        announced: u64,
+    },
     /// The response body is not the JSON that was expected.
     #[error("{op}: cannot decode the response body: {source}")]
     Decode {
@@ -121,7 +137,7 @@ pub enum ClientError {
         op: String,
         /// The allowed size.
         limit: u64,
-        /// The announced size, when GitLab sent `Content-Length`.
+        /// The announced size, when GitLab sent `Content-Length` or `X-Gitlab-Size`.
         size: Option<u64>,
     },
     /// The GraphQL request could not be serialized.

@@ -461,6 +461,70 @@ async fn oversized_bodies_are_refused() {
     );
 }
 
+/// A file body of `len` bytes announced as `announced` bytes.
+fn file_body(len: usize, announced: usize) -> Response {
+    let mut resp = vec![b'r'; len].into_response();
+    resp.headers_mut()
+        .insert("x-gitlab-size", announced.to_string().parse().expect("hv"));
+    resp
+}
+
+#[tokio::test]
+async fn file_bodies_are_checked_against_the_size_gitlab_announces() {
+    let seen = Shared::default();
+    let router = Router::new()
+        .route(
+            "/api/v4/cut-once",
+            get(|State(seen): State<Shared>| async move {
+                // The first answer is cut short; the retry is whole.
+                let first = seen.count.fetch_add(1, Ordering::SeqCst) == 0;
+                file_body(if first { 40 } else { 100 }, 100)
+            }),
+        )
+        .route("/api/v4/always-cut", get(|| async { file_body(40, 100) }))
+        .route(
+            "/api/v4/announced-big",
+            get(|| async { file_body(10, 5000) }),
+        )
+        .with_state(seen.clone());
+    let c = client(serve(router).await);
+    let bytes = c.get_bytes("/cut-once", &[], 1000).await.expect("retried");
+    assert_eq!(bytes.len(), 100);
+    assert_eq!(seen.count.load(Ordering::SeqCst), 2);
+
+    let err = c
+        .get_bytes("/always-cut", &[], 1000)
+        .await
+        .expect_err("never whole");
+    assert!(
+        matches!(
+            err,
+            ClientError::SizeMismatch {
+                attempts: 3,
+                received: 40,
+                announced: 100,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    let err = c
+        .get_bytes("/announced-big", &[], 1000)
+        .await
+        .expect_err("announced over the limit");
+    assert!(
+        matches!(
+            err,
+            ClientError::TooLarge {
+                size: Some(5000),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
 #[tokio::test]
 async fn tree_entries_follow_next_page_and_end_with_err_on_failure() {
     let router = Router::new().route(

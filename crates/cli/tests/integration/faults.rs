@@ -148,6 +148,41 @@ fn transient_server_errors_and_truncated_bodies_are_retried_without_loss_or_dupl
 }
 
 #[test]
+fn readme_files_cut_short_are_read_again() {
+    let sim = Sim::start(Size::Small);
+    let clean = tempfile::tempdir().expect("tempdir");
+    assert_eq!(sync(&sim, clean.path(), &[]).code, 0);
+    // Half of all bodies are cut. A README carries no structure that would show the cut:
+    // its length is checked against the size GitLab announces (X-Gitlab-Size).
+    sim.state.set_switches(Switches {
+        fault_truncate_rate: 0.5,
+        ..Switches::default()
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = sync(&sim, dir.path(), &["--max-attempts", "20"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = sink_local::search(
+        clean.path(),
+        "",
+        &sink_local::SearchOptions {
+            types: vec!["File".to_owned()],
+            limit: 100,
+        },
+    )
+    .expect("search");
+    assert!(files.len() > 5, "{files:?}");
+    for file in files {
+        let body = |dir: &std::path::Path| {
+            sink_local::get(dir, &file.id)
+                .expect("index")
+                .expect("stored")["body"]
+                .clone()
+        };
+        assert_eq!(body(dir.path()), body(clean.path()), "{} was cut", file.id);
+    }
+}
+
+#[test]
 fn rate_limited_requests_wait_and_retry_the_same_request() {
     let sim = Sim::start(Size::Small);
     sim.state.set_switches(Switches {
