@@ -49,7 +49,7 @@ pub async fn run(state: Arc<ServiceState>) {
 }
 
 async fn tick(state: &ServiceState, scheduler: &mut Scheduler) -> Result<(), EsError> {
-    let connectors = store::our_connectors(&state.es, &state.connector_ids).await?;
+    let connectors = state.owned_connectors().await?;
     for connector in connectors {
         if state.shutdown.is_cancelled() {
             break;
@@ -71,7 +71,7 @@ async fn tick_connector(
     scheduler: &mut Scheduler,
     found: StoredConnector,
 ) -> Result<(), EsError> {
-    // Only GitLab connectors are in `connector_ids` (see `ServiceState::new`).
+    // Only GitLab connectors are owned (see `ServiceState::new`).
     let Some(connector) = prepare(&state.es, &found.id, SERVICE_TYPE).await? else {
         return Ok(());
     };
