@@ -205,6 +205,31 @@ async fn worker_mode_runs_every_gitlab_connector_including_ones_created_after_th
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readmes_over_max_file_download_size_are_indexed_without_content() {
+    let (es_state, es_url) = start_es().await;
+    let (_gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let mut settings = settings(&es_url);
+    settings.service.max_file_download_size = 16;
+    let service = Service::start(settings);
+    connected(&es, &gl_url).await;
+
+    let id = request_sync(&es).await;
+    let job = wait_job_status(&es, &id, "completed", SYNC).await;
+    assert_completed(&job, expected_total());
+    let documents = es_state.documents(INDEX).expect("content index");
+    let files: Vec<_> = documents
+        .iter()
+        .filter(|(_, doc)| doc["type"] == "File")
+        .collect();
+    assert!(!files.is_empty(), "the simulator has README files");
+    for (id, doc) in files {
+        assert_eq!(doc["body"], "", "{id} was downloaded despite the cap");
+    }
+    service.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_service_waits_for_elasticsearch_that_is_down_at_start() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
