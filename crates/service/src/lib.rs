@@ -72,6 +72,17 @@ pub enum ServiceError {
         "Elasticsearch is unreachable (waited elasticsearch.max_wait_duration; check elasticsearch.host and credentials): {0}"
     )]
     EsUnreachable(#[source] EsError),
+    /// The system indices could not be checked in `service.preflight_max_attempts` attempts.
+    #[error(
+        "cannot check the connector system indices after {attempts} attempts (service.preflight_max_attempts, service.preflight_idle seconds apart): {source}"
+    )]
+    SystemIndices {
+        /// Attempts made.
+        attempts: u32,
+        /// The last attempt's error.
+        #[source]
+        source: EsError,
+    },
     /// Elasticsearch's version is not compatible with this service.
     #[error(
         "Elasticsearch {es} is not compatible with connector service {service} (set ALLOW_ES_VERSION_MISMATCH=true to skip this check)"
