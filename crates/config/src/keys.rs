@@ -90,6 +90,87 @@ pub const IGNORED_KEYS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Keys of the reference that this service accepts but does not use, with the reason the
+/// warning gives. Setting one is not an error (a config.yml written for the Python service
+/// keeps working), but it has no effect.
+pub const COMPATIBILITY_ONLY_KEYS: &[(&str, &str)] = &[
+    (
+        "elasticsearch.bulk.queue_max_size",
+        "there is no such queue: documents go from GitLab to `_bulk` through small bounded \
+         channels sized by `chunk_size`/`chunk_max_mem_size`",
+    ),
+    (
+        "elasticsearch.bulk.queue_max_mem_size",
+        "there is no such queue (see `elasticsearch.bulk.chunk_max_mem_size`)",
+    ),
+    (
+        "elasticsearch.bulk.queue_refresh_interval",
+        "there is no such queue: a busy Elasticsearch slows the sync down instead",
+    ),
+    (
+        "elasticsearch.bulk.queue_refresh_timeout",
+        "there is no such queue: a busy Elasticsearch slows the sync down instead",
+    ),
+    (
+        "elasticsearch.bulk.display_every",
+        "sync progress is reported in the job's counts every 10 seconds",
+    ),
+    (
+        "elasticsearch.bulk.enable_operations_logging",
+        "failed items are logged and counted by the error monitor; successful ones are not logged",
+    ),
+    (
+        "elasticsearch.bulk.concurrent_downloads",
+        "README files are read as text, with the connector's own `Concurrency` setting",
+    ),
+    (
+        "elasticsearch.log_level",
+        "the Elasticsearch client logs at `service.log_level` (or `RUST_LOG=es_client=debug`)",
+    ),
+    (
+        "elasticsearch.feature_use_connectors_api",
+        "the `_connector` APIs are always used where Elasticsearch 9 has them",
+    ),
+    (
+        "extraction_service",
+        "README files are read as text; no extraction service is called",
+    ),
+    (
+        "service.max_errors",
+        "the service loops log Elasticsearch failures and go on; they never exit the process",
+    ),
+    (
+        "service.max_errors_span",
+        "the service loops log Elasticsearch failures and go on; they never exit the process",
+    ),
+];
+
+/// The [`COMPATIBILITY_ONLY_KEYS`] that `root` sets (to a value other than null).
+pub(crate) fn compatibility_only_keys(root: &Map<String, Value>) -> Vec<Suspicious> {
+    COMPATIBILITY_ONLY_KEYS
+        .iter()
+        .filter(|(key, _)| is_set(root, key))
+        .map(|(key, reason)| Suspicious {
+            key: (*key).to_owned(),
+            message: format!("is accepted for compatibility and ignored: {reason}"),
+        })
+        .collect()
+}
+
+/// Whether the dotted `key` holds a non-null value in `root`.
+fn is_set(root: &Map<String, Value>, key: &str) -> bool {
+    let mut node = root;
+    let mut parts = key.split('.').peekable();
+    while let Some(part) = parts.next() {
+        match (node.get(part), parts.peek()) {
+            (Some(Value::Object(inner)), Some(_)) => node = inner,
+            (Some(value), None) => return !value.is_null(),
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// An unknown key worth telling the user about: its dotted path and the advice.
 pub(crate) struct Suspicious {
     pub(crate) key: String,
@@ -197,6 +278,41 @@ mod tests {
             "sources": {"gitlab": "connectors.sources.gitlab:GitLabDataSource"}
         }));
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn keys_set_only_for_compatibility_are_reported_as_ignored() {
+        let Value::Object(root) = json!({
+            "elasticsearch": {"log_level": "debug", "bulk": {"queue_max_size": 5, "chunk_size": 9}},
+            "service": {"max_errors": 3},
+            "extraction_service": {"host": "http://localhost:8090"},
+        }) else {
+            panic!("object")
+        };
+        let found: Vec<String> = compatibility_only_keys(&root)
+            .into_iter()
+            .map(|s| format!("{} {}", s.key, s.message))
+            .collect();
+        let keys: Vec<&str> = found.iter().filter_map(|f| f.split(' ').next()).collect();
+        assert_eq!(
+            keys,
+            [
+                "elasticsearch.bulk.queue_max_size",
+                "elasticsearch.log_level",
+                "extraction_service",
+                "service.max_errors"
+            ]
+        );
+        assert!(
+            found
+                .iter()
+                .all(|f| f.contains("is accepted for compatibility and ignored: ")),
+            "{found:?}"
+        );
+        let Value::Object(root) = json!({"extraction_service": null}) else {
+            panic!("object")
+        };
+        assert!(compatibility_only_keys(&root).is_empty());
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! → YAML (serde-saphyr) with the line of every key → top-level dotted keys split and
 //! deep-merged → [`Config`] (as typed, reference defaults) → [`Settings`] (validated: URLs,
 //! `Duration`s, [`connector_core::Secret`]s). Errors name the dotted key and its line; unknown
-//! keys are accepted, and reported as [`ConfigWarning`]s when they look like typos.
+//! keys are accepted, and reported as [`ConfigWarning`]s when they look like typos, as are the
+//! reference keys this service accepts but ignores ([`keys::COMPATIBILITY_ONLY_KEYS`]).
 //!
 //! ```
 //! use connector_config::{load_str, EnvVars};
@@ -111,7 +112,9 @@ pub fn load_str(file: &str, text: &str, env: &EnvVars) -> Result<Loaded, ConfigE
                 let message = validate::type_message(&key, &err.inner().to_string());
                 ctx.invalid(&key, message)
             })?;
-    for suspicious in keys::suspicious_keys(&merged.value) {
+    let suspicious = keys::suspicious_keys(&merged.value);
+    let ignored = keys::compatibility_only_keys(&merged.value);
+    for suspicious in suspicious.into_iter().chain(ignored) {
         ctx.warnings.push(ConfigWarning {
             file: file.to_owned(),
             line: merged.line_of(&suspicious.key),

@@ -66,9 +66,9 @@ pub struct ElasticsearchSettings {
     pub initial_backoff_duration: Duration,
     /// Multiplier of that wait.
     pub backoff_multiplier: f64,
-    /// Log level of the HTTP transport (lower-case: `debug`, `info`, …).
+    /// Log level of the HTTP transport (lower-case: `debug`, `info`, …). Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
     pub log_level: String,
-    /// Use `_connector` APIs where they exist.
+    /// Use `_connector` APIs where they exist. Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
     pub feature_use_connectors_api: bool,
     /// `bulk.*`.
     pub bulk: BulkSettings,
@@ -77,15 +77,15 @@ pub struct ElasticsearchSettings {
 /// `elasticsearch.bulk.*`, validated; memory sizes in bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkSettings {
-    /// Max queued operations between extractor and sink.
+    /// Max queued operations between extractor and sink. Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
     pub queue_max_size: usize,
-    /// Max estimated bytes queued.
+    /// Max estimated bytes queued. Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
     pub queue_max_mem_bytes: usize,
-    /// How often a blocked producer re-checks the queue.
+    /// How often a blocked producer re-checks the queue. Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
     pub queue_refresh_interval: Duration,
-    /// A producer blocked this long fails the sync.
+    /// A producer blocked this long fails the sync. Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
     pub queue_refresh_timeout: Duration,
-    /// Progress log every N documents.
+    /// Progress log every N documents. Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
     pub display_every: u64,
     /// Max NDJSON lines per `_bulk` request.
     pub chunk_size: usize,
@@ -95,13 +95,13 @@ pub struct BulkSettings {
     pub max_text_document_bytes: Option<usize>,
     /// Concurrent in-flight `_bulk` requests.
     pub max_concurrency: usize,
-    /// Concurrent attachment downloads.
+    /// Concurrent attachment downloads. Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
     pub concurrent_downloads: usize,
     /// Dead in the reference; kept for compatibility.
     pub max_retries: u32,
     /// Dead in the reference; kept for compatibility.
     pub retry_interval: Duration,
-    /// Debug-log per-document bulk outcomes.
+    /// Debug-log per-document bulk outcomes. Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
     pub enable_operations_logging: bool,
     /// `error_monitor.*`.
     pub error_monitor: ErrorMonitorSettings,
@@ -188,9 +188,9 @@ pub struct ServiceSettings {
     pub preflight_max_attempts: u32,
     /// Sleep between those attempts.
     pub preflight_idle: Duration,
-    /// Errors a loop tolerates within `max_errors_span`.
+    /// Errors a loop tolerates within `max_errors_span`. Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
     pub max_errors: u64,
-    /// Window of that error counter.
+    /// Window of that error counter. Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
     pub max_errors_span: Duration,
     /// Concurrent full/incremental jobs.
     pub max_concurrent_content_syncs: usize,
@@ -221,7 +221,7 @@ pub struct ConnectorSettings {
     pub api_key: Option<Secret>,
 }
 
-/// `extraction_service.*`, validated.
+/// `extraction_service.*`, validated. Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtractionServiceSettings {
     /// Base URL of the extraction service.

@@ -330,6 +330,16 @@ fn typos_are_warned_with_line_and_suggestion_and_still_accepted() {
 }
 
 #[test]
+fn keys_without_effect_in_this_service_are_warned_with_their_line() {
+    let loaded = load("service.idling: 3\nelasticsearch.bulk.display_every: 5\n").unwrap();
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    assert_eq!(
+        loaded.warnings[0].to_string(),
+        "config.yml line 2: `elasticsearch.bulk.display_every` is accepted for compatibility and ignored: sync progress is reported in the job's counts every 10 seconds"
+    );
+}
+
+#[test]
 fn debug_of_settings_shows_no_secret() {
     let s = ok(
         "elasticsearch.password: hunter2-pw\nelasticsearch.headers:\n  Authorization: hunter3-hdr\nconnectors:\n  - connector_id: a\n    service_type: gitlab\n    api_key: hunter4-key\n",

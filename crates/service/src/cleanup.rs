@@ -65,12 +65,13 @@ async fn orphans(state: &ServiceState) -> Result<(), EsError> {
 }
 
 async fn idle(state: &ServiceState) -> Result<(), EsError> {
-    if state.connector_ids.is_empty() {
+    let ids = state.owned_ids().await?;
+    if ids.is_empty() {
         return Ok(());
     }
     let threshold = format!("now-{}s", IDLE_JOB_THRESHOLD.as_secs());
     let query = json!({"bool": {"filter": [
-        {"terms": {"connector.id": state.connector_ids}},
+        {"terms": {"connector.id": ids}},
         {"terms": {"status": running_statuses()}},
         {"range": {"last_seen": {"lte": threshold}}},
     ]}});
@@ -87,7 +88,7 @@ async fn idle(state: &ServiceState) -> Result<(), EsError> {
 }
 
 async fn unstick(state: &ServiceState) -> Result<(), EsError> {
-    for connector in store::our_connectors(&state.es, &state.connector_ids).await? {
+    for connector in state.owned_connectors().await? {
         if connector.doc.last_sync_status.as_deref() != Some(JobStatus::InProgress.as_str()) {
             continue;
         }

@@ -3,34 +3,43 @@
 //! `service.heartbeat`.
 
 use std::collections::HashSet;
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use es_client::{Connector, EsClient, EsError};
 
-/// Remembers which connectors were checked in since start.
+/// Remembers which connectors were checked in since start (shared by the connectors a
+/// scheduler tick handles at once).
 #[derive(Debug, Default)]
 pub struct Heartbeat {
-    checked_in: HashSet<String>,
+    checked_in: Mutex<HashSet<String>>,
 }
 
 impl Heartbeat {
     /// Checks `connector` in when due. Returns whether a check-in was sent.
     pub async fn beat(
-        &mut self,
+        &self,
         es: &EsClient,
         id: &str,
         connector: &Connector,
         period: Duration,
     ) -> Result<bool, EsError> {
-        let first = !self.checked_in.contains(id);
+        let first = !self.checked_in().contains(id);
         if !first && !is_stale(connector.last_seen.as_deref(), period, Utc::now()) {
             return Ok(false);
         }
         es.connector_check_in(id).await?;
-        self.checked_in.insert(id.to_owned());
+        self.checked_in().insert(id.to_owned());
         tracing::debug!(connector_id = id, "checked in");
         Ok(true)
+    }
+
+    /// The checked-in set (never held across an `.await`).
+    fn checked_in(&self) -> MutexGuard<'_, HashSet<String>> {
+        self.checked_in
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

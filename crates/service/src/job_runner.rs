@@ -162,6 +162,7 @@ async fn sync(
     sink.ensure_index().await.map_err(|e| e.to_string())?;
     let client = GitlabClient::new(config.client.clone()).map_err(|e| e.to_string())?;
     let mut source_settings = config.source_settings();
+    source_settings.readme_max_bytes = state.settings.service.max_file_download_size;
     crate::push_down::apply(&rules.advanced, &mut source_settings);
     let events = GitlabSource::new(client, source_settings).documents();
     let bulk = &state.settings.elasticsearch.bulk;

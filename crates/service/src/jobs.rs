@@ -28,12 +28,16 @@ pub async fn run(state: Arc<ServiceState>) {
 }
 
 async fn tick(state: &Arc<ServiceState>) -> Result<(), EsError> {
-    if state.connector_ids.is_empty() || state.shutdown.is_cancelled() {
+    if state.shutdown.is_cancelled() {
+        return Ok(());
+    }
+    let ids = state.owned_ids().await?;
+    if ids.is_empty() {
         return Ok(());
     }
     let query = json!({"bool": {"must": [
         {"terms": {"status": [JobStatus::Pending.as_str(), JobStatus::Suspended.as_str()]}},
-        {"terms": {"connector.id": state.connector_ids}},
+        {"terms": {"connector.id": ids}},
         {"terms": {"job_type": ["full", "incremental"]}},
     ]}});
     for job in store::search_jobs(&state.es, query).await? {

@@ -5,6 +5,10 @@
 //! [`run`] takes validated [`connector_config::Settings`] and a shutdown future, runs the
 //! preflight, then three loops over explicit shared state ([`state::ServiceState`]):
 //!
+//! Owned connectors are those `connectors:` lists and, in worker mode (`service.worker_mode`
+//! with `gitlab` in `service.service_types`), every self-managed GitLab connector, searched
+//! afresh on each loop tick ([`state::ServiceState::owned_connectors`]).
+//!
 //! * `schedule` — per owned connector, every `service.idling`: register the GitLab
 //!   configuration schema ([`schema`]), check in ([`heartbeat`]), validate the configuration
 //!   and ping GitLab ([`health`]), validate draft sync rules ([`filtering`]), create cron-due
@@ -68,6 +72,17 @@ pub enum ServiceError {
         "Elasticsearch is unreachable (waited elasticsearch.max_wait_duration; check elasticsearch.host and credentials): {0}"
     )]
     EsUnreachable(#[source] EsError),
+    /// The system indices could not be checked in `service.preflight_max_attempts` attempts.
+    #[error(
+        "cannot check the connector system indices after {attempts} attempts (service.preflight_max_attempts, service.preflight_idle seconds apart): {source}"
+    )]
+    SystemIndices {
+        /// Attempts made.
+        attempts: u32,
+        /// The last attempt's error.
+        #[source]
+        source: EsError,
+    },
     /// Elasticsearch's version is not compatible with this service.
     #[error(
         "Elasticsearch {es} is not compatible with connector service {service} (set ALLOW_ES_VERSION_MISMATCH=true to skip this check)"
@@ -108,6 +123,7 @@ async fn serve(settings: Settings, root: CancellationToken) -> Result<(), Servic
     }
     tracing::info!(
         connectors = settings.connectors.len(),
+        worker_mode = settings.service.worker_mode,
         "connector service started"
     );
     let state = Arc::new(ServiceState::new(es, settings, root));
@@ -122,11 +138,31 @@ async fn serve(settings: Settings, root: CancellationToken) -> Result<(), Servic
     Ok(())
 }
 
-/// The preflight rules of spec §1.2 that concern this service.
+/// The preflight rules of spec §1.2 that concern this service: connectors listed, or worker
+/// mode over service types that include `gitlab`.
 fn check_settings(settings: &Settings) -> Result<(), ServiceError> {
-    if settings.connectors.is_empty() {
+    let service = &settings.service;
+    if service.worker_mode {
+        if !service
+            .service_types
+            .iter()
+            .any(|t| t == names::SERVICE_TYPE)
+        {
+            return Err(ServiceError::Config(format!(
+                "`service.worker_mode` is true but `service.service_types` ({}) does not list `gitlab`, the only service type this connector runs",
+                service.service_types.join(", ")
+            )));
+        }
+        for other in service
+            .service_types
+            .iter()
+            .filter(|t| *t != names::SERVICE_TYPE)
+        {
+            tracing::warn!(service_type = %other, "service.service_types: only `gitlab` is supported; connectors of this type are ignored");
+        }
+    } else if settings.connectors.is_empty() {
         return Err(ServiceError::Config(
-            "no connectors configured: add `connectors: [{connector_id: <id from Kibana>, service_type: gitlab}]`".into(),
+            "no connectors configured: add `connectors: [{connector_id: <id from Kibana>, service_type: gitlab}]`, or set `service.worker_mode: true` with `service.service_types: [gitlab]`".into(),
         ));
     }
     for connector in &settings.connectors {
@@ -146,4 +182,30 @@ fn check_settings(settings: &Settings) -> Result<(), ServiceError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(text: &str) -> Settings {
+        let env = connector_config::EnvVars::empty();
+        connector_config::load_str("config.yml", text, &env)
+            .expect("valid config")
+            .settings
+    }
+
+    #[test]
+    fn worker_mode_needs_no_connector_list_but_needs_gitlab_among_its_service_types() {
+        let worker = "service.worker_mode: true\nservice.service_types: [gitlab, confluence]\n";
+        assert!(check_settings(&settings(worker)).is_ok());
+        let foreign = "service.worker_mode: true\nservice.service_types: [confluence]\n";
+        let error = check_settings(&settings(foreign)).expect_err("no gitlab");
+        assert!(
+            error.to_string().contains("service.service_types"),
+            "{error}"
+        );
+        let error = check_settings(&settings("service.idling: 1\n")).expect_err("no connectors");
+        assert!(error.to_string().contains("service.worker_mode"), "{error}");
+    }
 }

@@ -1,7 +1,9 @@
-//! One-shot start-up checks (spec §3.2): wait for Elasticsearch, compare versions, check the
-//! system indices.
+//! Start-up checks (spec §3.2): wait for Elasticsearch, compare versions, check the system
+//! indices (up to `service.preflight_max_attempts` times, `service.preflight_idle` apart).
 
-use es_client::{EsClient, InfoResponse};
+use std::time::Duration;
+
+use es_client::{EsClient, EsError, InfoResponse};
 use tokio_util::sync::CancellationToken;
 
 use crate::ServiceError;
@@ -30,8 +32,14 @@ pub async fn run(
         .map(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"))
         .unwrap_or(false);
     check_version(&info, allow_mismatch)?;
-    check_system_indices(es).await;
-    Ok(true)
+    let service = &settings.service;
+    check_system_indices(
+        es,
+        service.preflight_max_attempts,
+        service.preflight_idle,
+        shutdown,
+    )
+    .await
 }
 
 /// The version check of spec §3.2 step 2 against [`SERVICE_VERSION`].
@@ -76,25 +84,122 @@ fn parse_version(text: &str) -> Option<(u64, u64, u64)> {
     ))
 }
 
+/// Checks the system indices up to `attempts` times, `idle` apart, each failure logged; fails
+/// once every attempt failed. `Ok(false)` when shutdown was requested meanwhile.
+async fn check_system_indices(
+    es: &EsClient,
+    attempts: u32,
+    idle: Duration,
+    shutdown: &CancellationToken,
+) -> Result<bool, ServiceError> {
+    let attempts = attempts.max(1);
+    let mut attempt = 1;
+    loop {
+        let error = tokio::select! {
+            () = shutdown.cancelled() => return Ok(false),
+            checked = system_indices_once(es) => match checked {
+                Ok(()) => return Ok(true),
+                Err(error) => error,
+            },
+        };
+        if attempt >= attempts {
+            return Err(ServiceError::SystemIndices {
+                attempts,
+                source: error,
+            });
+        }
+        tracing::warn!(
+            attempt,
+            attempts,
+            %error,
+            retry_in_ms = idle.as_millis() as u64,
+            "cannot check the connector system indices; retrying after service.preflight_idle"
+        );
+        tokio::select! {
+            () = shutdown.cancelled() => return Ok(false),
+            () = tokio::time::sleep(idle) => {}
+        }
+        attempt += 1;
+    }
+}
+
 /// `HEAD` each system index; a missing one is logged, not created: ES 9.x creates them itself
 /// on the first `PUT _connector` / `POST _connector/_sync_job` and may refuse explicit creation
 /// (spec §3.2 step 6, §10.15).
-async fn check_system_indices(es: &EsClient) {
+async fn system_indices_once(es: &EsClient) -> Result<(), EsError> {
     for index in [CONNECTORS_CONCRETE, JOBS_CONCRETE] {
-        match es.index_exists(index).await {
-            Ok(true) => tracing::debug!(index, "system index present"),
-            Ok(false) => tracing::info!(
+        if es.index_exists(index).await? {
+            tracing::debug!(index, "system index present");
+        } else {
+            tracing::info!(
                 index,
                 "system index missing; Elasticsearch creates it on first use"
-            ),
-            Err(error) => tracing::warn!(index, %error, "cannot check system index"),
+            );
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use es_client::{EsSettings, RetryPolicy};
+    use es_sim::EsSimState;
+
+    /// es-sim on a fresh port, and a client that does not retry on its own.
+    async fn es_sim() -> (EsSimState, EsClient) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = EsSimState::default();
+        tokio::spawn(es_sim::serve(
+            listener,
+            state.clone(),
+            std::future::pending(),
+        ));
+        let mut settings = EsSettings::new(url.parse().expect("url"));
+        settings.retry = RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        };
+        (state, EsClient::new(settings).expect("client"))
+    }
+
+    fn failed_heads(state: &EsSimState) -> usize {
+        let requests = state.requests();
+        let failed = |r: &&es_sim::RequestRecord| r.method == "HEAD" && r.status == 503;
+        requests.iter().filter(failed).count()
+    }
+
+    #[tokio::test]
+    async fn the_system_index_check_is_retried_until_elasticsearch_answers() {
+        let (state, es) = es_sim().await;
+        state.make_unavailable_for(Duration::from_millis(300));
+        let idle = Duration::from_millis(50);
+        let checked = check_system_indices(&es, 50, idle, &CancellationToken::new()).await;
+        assert!(checked.expect("checked in the end"));
+        assert!(failed_heads(&state) >= 2, "{:?}", state.requests());
+    }
+
+    #[tokio::test]
+    async fn the_system_index_check_fails_after_preflight_max_attempts() {
+        let (state, es) = es_sim().await;
+        state.make_unavailable_for(Duration::from_secs(60));
+        let idle = Duration::from_millis(10);
+        let error = check_system_indices(&es, 3, idle, &CancellationToken::new())
+            .await
+            .expect_err("never answered");
+        assert!(matches!(
+            error,
+            ServiceError::SystemIndices { attempts: 3, .. }
+        ));
+        assert!(
+            error.to_string().contains("service.preflight_max_attempts"),
+            "{error}"
+        );
+        assert_eq!(failed_heads(&state), 3);
+    }
 
     fn info(number: &str) -> InfoResponse {
         serde_json::from_value(serde_json::json!({

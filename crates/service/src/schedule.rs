@@ -1,12 +1,15 @@
 //! The scheduler loop (spec §3.4–§3.7), every `service.idling`, per owned connector:
 //! register the schema/features/service type ("prepare"), check in, validate the
 //! configuration and ping GitLab (`connected`/`error`), validate draft sync rules, and create
-//! the `full` job the cron schedule makes due.
+//! the `full` job the cron schedule makes due. Up to `service.max_concurrent_scheduling_tasks`
+//! connectors are handled at once.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use es_client::{EsClient, EsError};
+use futures::StreamExt;
 use serde_json::json;
 use tracing::Instrument;
 
@@ -37,7 +40,7 @@ pub async fn run(state: Arc<ServiceState>) {
     };
     loop {
         let wake = Utc::now();
-        if let Err(error) = tick(&state, &mut scheduler).await {
+        if let Err(error) = tick(&state, &scheduler).await {
             tracing::warn!(%error, "scheduler tick failed; retrying next tick");
         }
         scheduler.last_wake = wake;
@@ -48,11 +51,12 @@ pub async fn run(state: Arc<ServiceState>) {
     }
 }
 
-async fn tick(state: &ServiceState, scheduler: &mut Scheduler) -> Result<(), EsError> {
-    let connectors = store::our_connectors(&state.es, &state.connector_ids).await?;
-    for connector in connectors {
+async fn tick(state: &ServiceState, scheduler: &Scheduler) -> Result<(), EsError> {
+    let connectors = state.owned_connectors().await?;
+    let limit = state.settings.service.max_concurrent_scheduling_tasks;
+    for_each_bounded(connectors, limit, |connector| async move {
         if state.shutdown.is_cancelled() {
-            break;
+            return;
         }
         let id = connector.id.clone();
         let span = tracing::info_span!("connector", connector_id = %id);
@@ -62,16 +66,28 @@ async fn tick(state: &ServiceState, scheduler: &mut Scheduler) -> Result<(), EsE
         {
             tracing::warn!(connector_id = %id, %error, "connector tick failed");
         }
-    }
+    })
+    .await;
     Ok(())
+}
+
+/// Runs `work` on every item, at most `limit` (at least one) at a time.
+async fn for_each_bounded<T, F, Fut>(items: Vec<T>, limit: usize, work: F)
+where
+    F: FnMut(T) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    futures::stream::iter(items)
+        .for_each_concurrent(limit.max(1), work)
+        .await;
 }
 
 async fn tick_connector(
     state: &ServiceState,
-    scheduler: &mut Scheduler,
+    scheduler: &Scheduler,
     found: StoredConnector,
 ) -> Result<(), EsError> {
-    // Only GitLab connectors are in `connector_ids` (see `ServiceState::new`).
+    // Only GitLab connectors are owned (see `ServiceState::new`).
     let Some(connector) = prepare(&state.es, &found.id, SERVICE_TYPE).await? else {
         return Ok(());
     };
@@ -218,6 +234,25 @@ async fn schedule_full(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn connectors_of_a_tick_are_handled_concurrently_up_to_the_limit() {
+        let running = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        for_each_bounded((0..9).collect(), 3, |_: u32| async {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            running.fetch_sub(1, Ordering::SeqCst);
+            done.fetch_add(1, Ordering::SeqCst);
+        })
+        .await;
+        assert_eq!(done.load(Ordering::SeqCst), 9);
+        assert_eq!(most.load(Ordering::SeqCst), 3);
+    }
 
     #[test]
     fn a_schedule_is_due_once_its_next_minute_after_the_last_wake_has_come() {

@@ -5,13 +5,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use connector_config::Settings;
-use es_client::EsClient;
+use es_client::{EsClient, EsError};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::health::PingCache;
 use crate::names::{JOB_CHECK_INTERVAL, JOB_REPORTING_INTERVAL, SERVICE_TYPE};
+use crate::store::{self, StoredConnector};
 
 /// Shared state of one service process.
 pub struct ServiceState {
@@ -19,8 +20,12 @@ pub struct ServiceState {
     pub es: EsClient,
     /// The validated `config.yml`.
     pub settings: Settings,
-    /// Ids of the GitLab connectors this instance owns (other service types are ignored).
+    /// Ids of the GitLab connectors `connectors:` lists (other service types are ignored).
     pub connector_ids: Vec<String>,
+    /// In worker mode (`service.worker_mode`), the service types of `service.service_types`
+    /// whose connectors are all handled, discovered afresh on every loop tick: `[gitlab]`, or
+    /// empty outside worker mode.
+    pub worker_service_types: Vec<String>,
     /// Sent in `_claim` as `worker_hostname`.
     pub hostname: String,
     /// Root of the cancellation tree: canceled on shutdown.
@@ -44,11 +49,24 @@ impl ServiceState {
             .filter(|c| c.service_type == SERVICE_TYPE)
             .map(|c| c.connector_id.clone())
             .collect();
+        let worker_service_types = if settings.service.worker_mode {
+            settings
+                .service
+                .service_types
+                .iter()
+                .filter(|t| *t == SERVICE_TYPE)
+                .take(1)
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
         let slots = settings.service.max_concurrent_content_syncs.max(1);
         let pings = PingCache::new(settings.service.idling);
         ServiceState {
             es,
             connector_ids,
+            worker_service_types,
             hostname: hostname(),
             shutdown,
             content_slots: Arc::new(Semaphore::new(slots)),
@@ -57,6 +75,23 @@ impl ServiceState {
             runners: TaskTracker::new(),
             settings,
         }
+    }
+
+    /// The connectors this instance handles now (spec §3.3): those `connectors:` lists and, in
+    /// worker mode, every self-managed connector of [`Self::worker_service_types`], so
+    /// connectors created in Kibana after the start are picked up on the next tick.
+    pub async fn owned_connectors(&self) -> Result<Vec<StoredConnector>, EsError> {
+        store::our_connectors(&self.es, &self.connector_ids, &self.worker_service_types).await
+    }
+
+    /// Ids of [`Self::owned_connectors`]; outside worker mode the configured list, with no
+    /// search.
+    pub async fn owned_ids(&self) -> Result<Vec<String>, EsError> {
+        if self.worker_service_types.is_empty() {
+            return Ok(self.connector_ids.clone());
+        }
+        let found = self.owned_connectors().await?;
+        Ok(found.into_iter().map(|connector| connector.id).collect())
     }
 
     /// How often a running job reports `_stats` (its heartbeat): the reference's 10 s, or

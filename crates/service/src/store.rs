@@ -62,17 +62,33 @@ async fn search_all<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Our (not deleted) connectors among `ids` (spec §3.3).
+/// Our (not deleted) connectors (spec §3.3): those among `ids`, plus every self-managed
+/// (`is_native: false`) connector whose `service_type` is in `worker_service_types` (worker
+/// mode; empty otherwise).
 pub async fn our_connectors(
     es: &EsClient,
     ids: &[String],
+    worker_service_types: &[String],
 ) -> Result<Vec<StoredConnector>, EsError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
+    let listed = json!({"terms": {"_id": ids}});
+    let owned = match (ids.is_empty(), worker_service_types.is_empty()) {
+        (true, true) => return Ok(Vec::new()),
+        (false, true) => listed,
+        (listed_none, false) => {
+            let discovered = json!({"bool": {"filter": [
+                {"terms": {"service_type": worker_service_types}},
+                {"term": {"is_native": false}},
+            ]}});
+            let mut should = vec![discovered];
+            if !listed_none {
+                should.push(listed);
+            }
+            json!({"bool": {"should": should, "minimum_should_match": 1}})
+        }
+    };
     let query = json!({"bool": {
         "must_not": [{"term": {"deleted": true}}],
-        "filter": [{"terms": {"_id": ids}}],
+        "filter": [owned],
     }});
     let hits = search_all::<Connector>(es, CONNECTORS_INDEX, query, None).await?;
     Ok(hits

@@ -67,8 +67,22 @@ pub async fn start_gitlab() -> (SimState, String) {
     (state, url)
 }
 
-/// Service settings against `es_url` with sub-second intervals.
+/// Service settings against `es_url` with sub-second intervals, owning [`CONNECTOR`].
 pub fn settings(es_url: &str) -> Settings {
+    let owned = format!("connectors:\n  - connector_id: {CONNECTOR}\n    service_type: gitlab\n");
+    settings_with(es_url, &owned)
+}
+
+/// Service settings against `es_url` with sub-second intervals, in worker mode over `gitlab`
+/// connectors (no `connectors:` list).
+pub fn worker_settings(es_url: &str) -> Settings {
+    settings_with(
+        es_url,
+        "service.worker_mode: true\nservice.service_types: [gitlab]\n",
+    )
+}
+
+fn settings_with(es_url: &str, owned: &str) -> Settings {
     let text = format!(
         "elasticsearch.host: {es_url}\n\
          elasticsearch.max_retries: 5\n\
@@ -78,11 +92,12 @@ pub fn settings(es_url: &str) -> Settings {
          elasticsearch.max_wait_duration: 20\n\
          service.idling: 0.2\n\
          service.job_cleanup_interval: 0.5\n\
-         connectors:\n  - connector_id: {CONNECTOR}\n    service_type: gitlab\n"
+         {owned}"
     );
-    connector_config::load_str("config.yml", &text, &EnvVars::empty())
-        .expect("test config")
-        .settings
+    let loaded =
+        connector_config::load_str("config.yml", &text, &EnvVars::empty()).expect("test config");
+    loaded.settings.preflight("config.yml").expect("preflight");
+    loaded.settings
 }
 
 /// A running service and the switch that stops it.
@@ -141,17 +156,28 @@ async fn call(es: &EsClient, method: Method, path: &[&str], body: Option<Value>)
 
 /// `PUT _connector/{id}` as Kibana does for a self-managed GitLab connector.
 pub async fn create_connector(es: &EsClient) {
-    let body = json!({"index_name": INDEX, "name": "GitLab", "service_type": "gitlab", "is_native": false});
-    call(es, Method::PUT, &["_connector", CONNECTOR], Some(body)).await;
+    create_connector_as(es, CONNECTOR, INDEX, "gitlab").await;
+}
+
+/// `PUT _connector/{id}` for a self-managed connector `id` of `service_type` into `index`.
+pub async fn create_connector_as(es: &EsClient, id: &str, index: &str, service_type: &str) {
+    let body =
+        json!({"index_name": index, "name": id, "service_type": service_type, "is_native": false});
+    call(es, Method::PUT, &["_connector", id], Some(body)).await;
 }
 
 /// `PUT _connector/{id}/_configuration {"values": …}`.
 pub async fn configure(es: &EsClient, token: &str, gitlab_url: &str) {
+    configure_connector(es, CONNECTOR, token, gitlab_url).await;
+}
+
+/// `PUT _connector/{id}/_configuration {"values": …}` of connector `id`.
+pub async fn configure_connector(es: &EsClient, id: &str, token: &str, gitlab_url: &str) {
     let body = json!({"values": {"token": token, "projects": "*", "gitlab_url": gitlab_url}});
     call(
         es,
         Method::PUT,
-        &["_connector", CONNECTOR, "_configuration"],
+        &["_connector", id, "_configuration"],
         Some(body),
     )
     .await;
@@ -189,7 +215,12 @@ pub async fn cancel(es: &EsClient, job: &str) {
 
 /// The connector as `GET _connector/{id}` returns it.
 pub async fn connector(es: &EsClient) -> Value {
-    call(es, Method::GET, &["_connector", CONNECTOR], None).await
+    connector_by_id(es, CONNECTOR).await
+}
+
+/// Connector `id` as `GET _connector/{id}` returns it.
+pub async fn connector_by_id(es: &EsClient, id: &str) -> Value {
+    call(es, Method::GET, &["_connector", id], None).await
 }
 
 /// A job as `GET _connector/_sync_job/{id}` returns it.
@@ -244,8 +275,13 @@ pub async fn wait_job_status(es: &EsClient, id: &str, status: &str, timeout: Dur
 
 /// Waits until the connector has `status`.
 pub async fn wait_connector_status(es: &EsClient, status: &str, timeout: Duration) -> Value {
-    wait_for(&format!("connector {status}"), timeout, || async {
-        let connector = connector(es).await;
+    wait_status_of(es, CONNECTOR, status, timeout).await
+}
+
+/// Waits until connector `id` has `status`.
+pub async fn wait_status_of(es: &EsClient, id: &str, status: &str, timeout: Duration) -> Value {
+    wait_for(&format!("connector {id} {status}"), timeout, || async {
+        let connector = connector_by_id(es, id).await;
         (connector["status"] == status).then_some(connector)
     })
     .await

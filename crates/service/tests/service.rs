@@ -1,5 +1,6 @@
 //! The service against es-sim and gitlab-sim: the Kibana-side lifecycle, cancel, shutdown
-//! and resume, two services, Elasticsearch down at start, bulk 429s, a bad token.
+//! and resume, two services, worker mode, Elasticsearch down at start, bulk 429s, a bad
+//! token.
 
 mod harness;
 
@@ -166,6 +167,66 @@ async fn two_services_never_run_the_same_job_twice() {
     );
     first.stop().await.expect("clean stop");
     second.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn worker_mode_runs_every_gitlab_connector_including_ones_created_after_the_start() {
+    let (_es_state, es_url) = start_es().await;
+    let (_gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    const LATER: &str = "gitlab-later";
+    const LATER_INDEX: &str = "search-gitlab-later";
+    const OTHER: &str = "confluence-test";
+    create_connector(&es).await;
+    create_connector_as(&es, OTHER, "search-confluence", "confluence").await;
+    let service = Service::start(worker_settings(&es_url));
+    wait_connector_status(&es, "needs_configuration", Duration::from_secs(10)).await;
+    create_connector_as(&es, LATER, LATER_INDEX, "gitlab").await;
+    wait_status_of(&es, LATER, "needs_configuration", Duration::from_secs(10)).await;
+
+    let expected = expected_total();
+    for id in [CONNECTOR, LATER] {
+        configure_connector(&es, id, gitlab_sim::config::DEFAULT_TOKEN, &gl_url).await;
+        wait_status_of(&es, id, "connected", Duration::from_secs(10)).await;
+        let job = es
+            .sync_job_post(id, "full", "on_demand")
+            .await
+            .expect("job created");
+        let job = wait_job_status(&es, &job, "completed", SYNC).await;
+        assert_completed(&job, expected);
+    }
+    assert_eq!(index_count(&es).await, expected);
+    es.refresh(LATER_INDEX).await.expect("refresh");
+    assert_eq!(es.count(LATER_INDEX).await.expect("count"), expected);
+    let other = connector_by_id(&es, OTHER).await;
+    assert_eq!(other["status"], "created", "{other}");
+    assert!(other["last_seen"].is_null(), "{other}");
+    service.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readmes_over_max_file_download_size_are_indexed_without_content() {
+    let (es_state, es_url) = start_es().await;
+    let (_gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let mut settings = settings(&es_url);
+    settings.service.max_file_download_size = 16;
+    let service = Service::start(settings);
+    connected(&es, &gl_url).await;
+
+    let id = request_sync(&es).await;
+    let job = wait_job_status(&es, &id, "completed", SYNC).await;
+    assert_completed(&job, expected_total());
+    let documents = es_state.documents(INDEX).expect("content index");
+    let files: Vec<_> = documents
+        .iter()
+        .filter(|(_, doc)| doc["type"] == "File")
+        .collect();
+    assert!(!files.is_empty(), "the simulator has README files");
+    for (id, doc) in files {
+        assert_eq!(doc["body"], "", "{id} was downloaded despite the cap");
+    }
+    service.stop().await.expect("clean stop");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
