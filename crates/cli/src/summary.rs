@@ -108,10 +108,31 @@ impl Summary<'_> {
         for skipped in &report.skipped {
             let _ = writeln!(text, "  skipped: {}: {}", skipped.what, skipped.reason);
         }
+        not_listed(
+            &mut text,
+            "skipped",
+            report.skipped_count,
+            report.skipped.len(),
+        );
         for failed in &report.failed {
             let _ = writeln!(text, "  refused: {}: {}", failed.what, failed.reason);
         }
+        not_listed(
+            &mut text,
+            "refused",
+            report.failed_count,
+            report.failed.len(),
+        );
         text
+    }
+}
+
+/// Says how many of `count` things were left out of a list that shows `listed` of them (a
+/// report lists the first [`sync_engine::MAX_LISTED`]).
+fn not_listed(text: &mut String, what: &str, count: u64, listed: usize) {
+    let more = count.saturating_sub(listed as u64);
+    if more > 0 {
+        let _ = writeln!(text, "  ... and {more} more {what} (not listed)");
     }
 }
 
@@ -164,6 +185,25 @@ mod tests {
             bytes_written: 0,
             duration: Duration::ZERO,
         }
+    }
+
+    #[test]
+    fn long_lists_say_how_many_are_not_shown() {
+        let mut report = report(0, 3);
+        report.failed.truncate(1);
+        let summary = Summary {
+            report: &report,
+            documents: 0,
+            requests: Requests::from(StatsSnapshot::default()),
+            sink: "an index".to_owned(),
+        };
+        let text = summary.to_text();
+        assert_eq!(text.matches("  refused: issue_1_1").count(), 1, "{text}");
+        assert!(
+            text.contains("  ... and 2 more refused (not listed)"),
+            "{text}"
+        );
+        assert!(!text.contains("more skipped"), "{text}");
     }
 
     #[test]

@@ -19,4 +19,4 @@ pub mod testing;
 
 pub use engine::{SyncError, SyncMode, SyncOptions, run};
 pub use progress::SyncProgress;
-pub use report::{Listed, Outcome, SyncReport};
+pub use report::{Listed, MAX_LISTED, Outcome, SyncReport};
