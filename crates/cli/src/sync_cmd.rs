@@ -50,7 +50,17 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
         json: args.json,
         sink_label: String::new(),
     };
-    match args.sink.or(file.sink).unwrap_or(SinkKind::Local) {
+    let sink = args.sink.or(file.sink).unwrap_or(SinkKind::Local);
+    if sink == SinkKind::Local && args.es.index.is_some() {
+        // `--index` names an Elasticsearch index: without `--sink elasticsearch` the documents
+        // would quietly go to the local index instead.
+        anyhow::bail!(
+            "--index names an Elasticsearch index, but the sink is the local index: add \
+             `--sink elasticsearch` (or `sink: elasticsearch` in the settings file), or use \
+             --index-dir for the local index"
+        );
+    }
+    match sink {
         SinkKind::Local => {
             let dir = args
                 .index_dir

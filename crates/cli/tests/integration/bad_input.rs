@@ -73,6 +73,23 @@ fn a_malformed_settings_file_names_the_key() {
 }
 
 #[test]
+fn an_elasticsearch_index_without_the_elasticsearch_sink_is_refused() {
+    let sim = Sim::start(Size::Small);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = sync(&sim, dir.path(), &["--index", "search-gitlab"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("add `--sink elasticsearch`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        std::fs::read_dir(dir.path()).map_or(true, |mut entries| entries.next().is_none()),
+        "nothing was written to the local index"
+    );
+}
+
+#[test]
 fn check_reports_each_problem_and_exits_non_zero() {
     let sim = Sim::start(Size::Small);
     let good = connector()
