@@ -36,6 +36,7 @@ fn main() -> std::process::ExitCode {
         return run_cmd::main(args, &cli.log).into();
     }
     logging::init(&cli.log, logging::DEFAULT_LEVEL);
+    let json_summary = matches!(&cli.command, Command::Sync(args) if args.json);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -60,6 +61,12 @@ fn main() -> std::process::ExitCode {
         Ok(code) => code.into(),
         Err(error) => {
             eprintln!("error: {error:#}");
+            if json_summary {
+                // Scripts reading `sync --json` get an answer even when the sync never ran.
+                let failure =
+                    serde_json::json!({"outcome": "failed", "error": format!("{error:#}")});
+                println!("{failure}");
+            }
             ExitCode::Failure.into()
         }
     }

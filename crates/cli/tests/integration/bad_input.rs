@@ -15,11 +15,19 @@ fn a_wrong_token_fails_clearly_without_printing_the_token() {
         &sim.url,
         "--token",
         "glpat-wrong-secret",
+        "--json",
         "--index-dir",
     ]);
     command.arg(dir.path());
     let run = finish(command.output().expect("runs"));
     assert_eq!(run.code, 1);
+    assert_eq!(run.summary["outcome"], "failed", "--json answers on stdout");
+    let error = run.summary["error"].as_str().unwrap_or_default();
+    assert!(error.to_lowercase().contains("token"), "{error}");
+    assert!(
+        !error.contains("glpat-wrong-secret"),
+        "token leaked: {error}"
+    );
     assert!(
         run.stderr.to_lowercase().contains("token"),
         "{}",
