@@ -1,10 +1,13 @@
 //! Log output: human-readable lines on stderr by default, ECS-style JSON on request.
 
+use std::io::Write;
+
 use connector_config::LogLevel;
 use tracing_subscriber::EnvFilter;
 
 use crate::args::LogArgs;
 use crate::ecs::EcsFormat;
+use crate::progress::around_progress_line;
 
 /// The level when neither `--log-level` nor `RUST_LOG` says otherwise, for one-shot commands.
 pub const DEFAULT_LEVEL: &str = "warn";
@@ -70,11 +73,38 @@ pub fn init(args: &LogArgs, fallback_level: &str) {
         .unwrap_or_else(|_| EnvFilter::new(format!("{level},tantivy=warn")));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(LogLine::default);
     if args.log_json {
         builder.event_format(EcsFormat).init();
     } else {
         builder.compact().init();
+    }
+}
+
+/// One log event's text, written to stderr in one piece when the event is done, around the
+/// progress line (see [`around_progress_line`]) so the two never share a row.
+#[derive(Default)]
+struct LogLine(Vec<u8>);
+
+impl Write for LogLine {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for LogLine {
+    fn drop(&mut self) {
+        if !self.0.is_empty() {
+            around_progress_line(|| {
+                // Nowhere to report a failed write to stderr.
+                let _ = std::io::stderr().write_all(&self.0);
+            });
+        }
     }
 }
 
