@@ -57,7 +57,7 @@ pub(crate) async fn sync(
                     .and_then(|a| a.links.as_ref())
                     .is_some_and(|c| c.page_info.has_next_page)
             {
-                tracing::warn!(project = %project.full_path, tag = ?release.tag_name, "release has over 100 milestones or asset links; only the first 100 are kept");
+                tracing::warn!(project = %project.full_path, tag = release.tag_name.as_deref().unwrap_or_default(), "release has over 100 milestones or asset links; only the first 100 are kept");
             }
         }
         problems.emit(out, &scope).await?;
