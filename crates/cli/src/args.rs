@@ -186,9 +186,9 @@ pub struct SearchArgs {
     /// Only documents of this `type` (repeatable), e.g. Issue, "Merge Request", Epic, File.
     #[arg(long = "type", value_name = "TYPE")]
     pub types: Vec<String>,
-    /// Most hits to print.
-    #[arg(long, default_value_t = 10)]
-    pub limit: usize,
+    /// Most hits to print (at least 1).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: u64,
     /// Print hits as JSON.
     #[arg(long)]
     pub json: bool,

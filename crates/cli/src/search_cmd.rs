@@ -11,8 +11,8 @@ use crate::exit::ExitCode;
 /// Runs the search and prints the hits.
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let options = SearchOptions {
-        types: args.types.clone(),
-        limit: args.limit,
+        types: stored_types(&args)?,
+        limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
     };
     let hits = sink_local::search(&args.index_dir, &args.query, &options)
         .with_context(|| format!("searching the index in {}", args.index_dir.display()))?;
@@ -27,4 +27,30 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::Success)
+}
+
+/// The `--type` values as the index spells them: matched without regard to letter case against
+/// the types the index holds (`issue` finds `Issue`). A type the index does not hold is an
+/// error that lists the ones it does, rather than a search that quietly finds nothing.
+fn stored_types(args: &SearchArgs) -> anyhow::Result<Vec<String>> {
+    if args.types.is_empty() {
+        return Ok(Vec::new());
+    }
+    let held = sink_local::count_by_type(&args.index_dir)
+        .with_context(|| format!("reading the index in {}", args.index_dir.display()))?;
+    args.types
+        .iter()
+        .map(|wanted| {
+            held.keys()
+                .find(|held| held.eq_ignore_ascii_case(wanted))
+                .cloned()
+                .with_context(|| {
+                    let names: Vec<&str> = held.keys().map(String::as_str).collect();
+                    format!(
+                        "the index holds no documents of type `{wanted}`; its types: {}",
+                        names.join(", ")
+                    )
+                })
+        })
+        .collect()
 }

@@ -127,4 +127,28 @@ fn explicit_projects_sync_only_those_and_search_finds_their_documents() {
         hits.iter()
             .any(|hit| hit["id"] == format!("issue_{}_1", project.id).as_str())
     );
+
+    // Type names match without regard to case; a type the index lacks is named, not silent.
+    let search = |args: &[&str]| {
+        connector()
+            .arg("search")
+            .args(args)
+            .arg("--index-dir")
+            .arg(dir.path())
+            .output()
+            .expect("search runs")
+    };
+    let lower = search(&[&title, "--json", "--type", "issue", "--limit", "1"]);
+    let hits: serde_json::Value = serde_json::from_slice(&lower.stdout).expect("JSON hits");
+    assert_eq!(hits.as_array().map(Vec::len), Some(1), "{hits}");
+    assert_eq!(hits[0]["type"], "Issue");
+    let unknown = search(&[&title, "--type", "Incident"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains("no documents of type `Incident`; its types: ")
+            && stderr.contains("Merge Request"),
+        "{stderr}"
+    );
+    assert_eq!(search(&[&title, "--limit", "0"]).status.code(), Some(1));
 }
