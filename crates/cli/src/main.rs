@@ -60,16 +60,33 @@ fn main() -> std::process::ExitCode {
     match outcome {
         Ok(code) => code.into(),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            let message = full_message(&error);
+            eprintln!("error: {message}");
             if json_summary {
                 // Scripts reading `sync --json` get an answer even when the sync never ran.
-                let failure =
-                    serde_json::json!({"outcome": "failed", "error": format!("{error:#}")});
+                let failure = serde_json::json!({"outcome": "failed", "error": message});
                 println!("{failure}");
             }
             ExitCode::Failure.into()
         }
     }
+}
+
+/// The error and its causes, `: `-separated, leaving out a cause whose text is already there
+/// (many errors quote their cause in their own message, and `{:#}` would print it twice:
+/// "Not a directory (os error 20): Not a directory (os error 20)").
+fn full_message(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if message.is_empty() {
+            message = text;
+        } else if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+    }
+    message
 }
 
 /// Prints clap's message for a bad command line (or `--help`, `--version`) and exits `1` for
@@ -96,5 +113,38 @@ fn keep_large_buffers_out_of_the_heap() {
     // in `main`, before any other thread exists.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error that quotes its cause in its own message, as many of the workspace's do.
+    #[derive(Debug)]
+    struct QuotesItsCause {
+        source: std::io::Error,
+    }
+
+    impl std::fmt::Display for QuotesItsCause {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "index /x: cannot open: {}", self.source)
+        }
+    }
+
+    impl std::error::Error for QuotesItsCause {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.source)
+        }
+    }
+
+    #[test]
+    fn a_cause_is_printed_once() {
+        let io = std::io::Error::other("Not a directory (os error 20)");
+        let error = anyhow::Error::new(QuotesItsCause { source: io }).context("searching");
+        assert_eq!(
+            full_message(&error),
+            "searching: index /x: cannot open: Not a directory (os error 20)"
+        );
     }
 }
