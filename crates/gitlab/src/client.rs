@@ -26,6 +26,7 @@ use crate::response::{
     status_error,
 };
 use crate::retry::{RetryPolicy, StatusClass, classify_status};
+use crate::settings::shown_url;
 use crate::stats::{ApiKind, ClientStats, StatsSnapshot};
 use crate::transport::build_http_client;
 use crate::{ClientError, ClientSettings};
@@ -58,7 +59,10 @@ struct Inner {
 impl fmt::Debug for GitlabClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GitlabClient")
-            .field("base_url", &self.inner.root)
+            .field(
+                "base_url",
+                &url::Url::parse(&self.inner.root).map(|url| shown_url(&url).to_string()),
+            )
             .field("policy", &self.inner.policy)
             .field("stats", &self.inner.stats.snapshot())
             .finish_non_exhaustive()

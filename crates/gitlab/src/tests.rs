@@ -619,6 +619,14 @@ async fn token_info_is_none_on_old_gitlab() {
     assert!(c.token_info().await.expect("404 tolerated").is_none());
 }
 
+#[test]
+fn debug_output_never_shows_credentials_written_into_the_url() {
+    let c = client(Url::parse("http://user:URLSECRET@127.0.0.1:9/").expect("url"));
+    let shown = format!("{c:?}");
+    assert!(shown.contains("127.0.0.1:9"), "{shown}");
+    assert!(!shown.contains("URLSECRET"), "{shown}");
+}
+
 #[tokio::test]
 async fn no_error_text_or_debug_output_contains_the_token() {
     let router = Router::new()
