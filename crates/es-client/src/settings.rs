@@ -41,7 +41,7 @@ impl Default for RetryPolicy {
 }
 
 /// Everything [`crate::EsClient::new`] needs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EsSettings {
     /// Base URL of the node.
     pub url: Url,
@@ -57,6 +57,24 @@ pub struct EsSettings {
     pub request_timeout: Duration,
     /// Retry policy.
     pub retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for EsSettings {
+    /// Shows the URL without credentials written into it (the auth shows no secret either).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EsSettings")
+            .field(
+                "url",
+                &connector_config::url_without_credentials(&self.url).as_str(),
+            )
+            .field("auth", &self.auth)
+            .field("verify_certs", &self.verify_certs)
+            .field("ca_certs", &self.ca_certs)
+            .field("headers", &self.headers)
+            .field("request_timeout", &self.request_timeout)
+            .field("retry", &self.retry)
+            .finish()
+    }
 }
 
 impl EsSettings {

@@ -24,11 +24,24 @@ const JSON: &str = "application/json";
 const NDJSON: &str = "application/x-ndjson";
 
 /// A thin Elasticsearch client. Cheap to clone (the connection pool is shared).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EsClient {
     http: reqwest::Client,
     base: Url,
     retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for EsClient {
+    /// Shows the URL without credentials written into it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EsClient")
+            .field(
+                "base",
+                &connector_config::url_without_credentials(&self.base).as_str(),
+            )
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A request body.

@@ -278,3 +278,20 @@ async fn connector_and_sync_job_apis_use_the_spec_paths() {
     assert_eq!(job.connector.configuration["token"].value, "t");
     client.sync_job_claim("j1", "h", None).await.unwrap();
 }
+
+#[test]
+fn debug_output_never_shows_credentials_written_into_the_url() {
+    let url = url::Url::parse("http://elastic:URLSECRET@127.0.0.1:9/").unwrap();
+    let settings = EsSettings::new(url);
+    let shown = format!("{settings:?}");
+    assert!(
+        shown.contains("127.0.0.1:9") && !shown.contains("URLSECRET"),
+        "{shown}"
+    );
+    let client = EsClient::new(settings).unwrap();
+    let shown = format!("{client:?}");
+    assert!(
+        shown.contains("127.0.0.1:9") && !shown.contains("URLSECRET"),
+        "{shown}"
+    );
+}
