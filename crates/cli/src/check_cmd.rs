@@ -22,7 +22,7 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     if let Some(user) = &report.username {
         println!(
             "ok: {} accepts the token (user {user})",
-            connector_config::url_without_credentials(&gitlab.client.base_url)
+            connector_core::url_without_credentials(&gitlab.client.base_url)
         );
     }
     if let Some(scopes) = &report.scopes {

@@ -97,7 +97,7 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
             }
             run.updated_after = since.filter(|_| args.incremental);
             let (settings, index) = es_settings::resolve(&args.es, &file.elasticsearch)?;
-            let url = connector_config::url_without_credentials(&settings.url);
+            let url = connector_core::url_without_credentials(&settings.url);
             let sink_settings = sink_es::SinkSettings {
                 item_retry: settings.retry.clone(),
                 ..sink_es::SinkSettings::new(index.clone())

@@ -30,8 +30,6 @@ mod validate;
 
 use std::path::Path;
 
-use url::Url;
-
 pub use error::{ConfigError, ConfigWarning};
 pub use interpolate::EnvVars;
 pub use raw::Config;
@@ -46,16 +44,6 @@ pub const DEFAULT_USERNAME: &str = "elastic";
 pub const DEFAULT_PASSWORD: &str = "changeme";
 /// The placeholder id/service type that preflight refuses.
 pub const PLACEHOLDER: &str = "changeme";
-
-/// `url` as messages, logs and summaries show it: a user name and password written into it
-/// (`http://elastic:secret@host:9200`) are left out. Requests keep using the original.
-pub fn url_without_credentials(url: &Url) -> Url {
-    let mut shown = url.clone();
-    // Both fail only for URLs that cannot carry credentials (`mailto:`), left as they are.
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown
-}
 
 /// A loaded configuration and what looked suspicious in it.
 #[derive(Debug, Clone)]

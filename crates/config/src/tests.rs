@@ -243,17 +243,6 @@ fn invalid_yaml_is_reported_with_its_position() {
 }
 
 #[test]
-fn urls_are_shown_without_their_credentials() {
-    let url = Url::parse("http://elastic:ESSECRET@es.example:9200/prefix").unwrap();
-    assert_eq!(
-        url_without_credentials(&url).as_str(),
-        "http://es.example:9200/prefix"
-    );
-    let plain = Url::parse("https://es.example/").unwrap();
-    assert_eq!(url_without_credentials(&plain), plain);
-}
-
-#[test]
 fn errors_never_quote_a_secret() {
     let e = err("elasticsearch:\n  password: PWSECRET\n  host: [unclosed\n");
     assert!(e.contains("line 3"), "{e}");

@@ -24,6 +24,6 @@ pub use fields::Fields;
 pub use filter::DocumentFilter;
 pub use id_set::IdSet;
 pub use scope::{ObjectKind, ScopeKey};
-pub use secret::Secret;
+pub use secret::{Secret, url_without_credentials};
 pub use sink::{ExistingDoc, Sink, SinkError, WriteReport, existing_docs};
 pub use source::{EventStream, SourceError, SourceEvent};

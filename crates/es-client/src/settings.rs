@@ -65,7 +65,7 @@ impl std::fmt::Debug for EsSettings {
         f.debug_struct("EsSettings")
             .field(
                 "url",
-                &connector_config::url_without_credentials(&self.url).as_str(),
+                &connector_core::url_without_credentials(&self.url).as_str(),
             )
             .field("auth", &self.auth)
             .field("verify_certs", &self.verify_certs)

@@ -37,7 +37,7 @@ impl std::fmt::Debug for EsClient {
         f.debug_struct("EsClient")
             .field(
                 "base",
-                &connector_config::url_without_credentials(&self.base).as_str(),
+                &connector_core::url_without_credentials(&self.base).as_str(),
             )
             .field("retry", &self.retry)
             .finish_non_exhaustive()
@@ -251,7 +251,7 @@ impl EsClient {
     }
 
     /// The base URL, with the credentials the user wrote into it, if any: show it through
-    /// [`connector_config::url_without_credentials`].
+    /// [`connector_core::url_without_credentials`].
     pub fn base_url(&self) -> &Url {
         &self.base
     }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use connector_config::url_without_credentials;
+use connector_core::url_without_credentials;
 use tokio::time::Instant;
 
 use crate::error::EsError;

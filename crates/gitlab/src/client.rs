@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
+use connector_core::url_without_credentials;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{RequestBuilder, Response};
 use serde::Serialize;
@@ -26,7 +27,6 @@ use crate::response::{
     status_error,
 };
 use crate::retry::{RetryPolicy, StatusClass, classify_status};
-use crate::settings::shown_url;
 use crate::stats::{ApiKind, ClientStats, StatsSnapshot};
 use crate::transport::build_http_client;
 use crate::{ClientError, ClientSettings};
@@ -61,7 +61,8 @@ impl fmt::Debug for GitlabClient {
         f.debug_struct("GitlabClient")
             .field(
                 "base_url",
-                &url::Url::parse(&self.inner.root).map(|url| shown_url(&url).to_string()),
+                &url::Url::parse(&self.inner.root)
+                    .map(|url| url_without_credentials(&url).to_string()),
             )
             .field("policy", &self.inner.policy)
             .field("stats", &self.inner.stats.snapshot())

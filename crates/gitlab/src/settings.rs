@@ -73,16 +73,6 @@ impl ClientSettings {
     }
 }
 
-/// `url` without a user name or password, for logs and debug output (a URL written as
-/// `https://user:pass@host` still logs in; only what is shown loses them).
-pub(crate) fn shown_url(url: &Url) -> Url {
-    let mut shown = url.clone();
-    // Both fail only for URLs that cannot carry credentials, left as they are.
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,11 +84,5 @@ mod tests {
             Secret::new("glpat-very-secret"),
         );
         assert!(!format!("{settings:?}").contains("glpat-very-secret"));
-    }
-
-    #[test]
-    fn shown_urls_have_no_credentials() {
-        let url = Url::parse("https://user:SECRET@gitlab.example.com/gl/").expect("url");
-        assert_eq!(shown_url(&url).as_str(), "https://gitlab.example.com/gl/");
     }
 }

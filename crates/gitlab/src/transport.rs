@@ -2,9 +2,9 @@
 //! web roots plus an optional CA bundle, the `PRIVATE-TOKEN` header (marked sensitive), the
 //! User-Agent and the request timeout.
 
+use connector_core::url_without_credentials;
 use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 
-use crate::settings::shown_url;
 use crate::{ClientError, ClientSettings};
 
 /// Header that carries the access token on every request, REST and GraphQL.
@@ -48,7 +48,7 @@ pub fn build_http_client(settings: &ClientSettings) -> Result<reqwest::Client, C
     }
     if settings.insecure_skip_verify {
         tracing::warn!(
-            base_url = %shown_url(&settings.base_url),
+            base_url = %url_without_credentials(&settings.base_url),
             "TLS certificate verification is DISABLED for GitLab; anyone on the network path can \
              read the token and the data. Use a CA bundle instead."
         );
