@@ -60,7 +60,8 @@ fn main() -> std::process::ExitCode {
     match outcome {
         Ok(code) => code.into(),
         Err(error) => {
-            let message = full_message(&error);
+            let cause: &(dyn std::error::Error + 'static) = error.as_ref();
+            let message = connector_core::error_text::with_causes(cause);
             eprintln!("error: {message}");
             if json_summary {
                 // Scripts reading `sync --json` get an answer even when the sync never ran.
@@ -70,23 +71,6 @@ fn main() -> std::process::ExitCode {
             ExitCode::Failure.into()
         }
     }
-}
-
-/// The error and its causes, `: `-separated, leaving out a cause whose text is already there
-/// (many errors quote their cause in their own message, and `{:#}` would print it twice:
-/// "Not a directory (os error 20): Not a directory (os error 20)").
-fn full_message(error: &anyhow::Error) -> String {
-    let mut message = String::new();
-    for cause in error.chain() {
-        let text = cause.to_string();
-        if message.is_empty() {
-            message = text;
-        } else if !message.contains(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
-        }
-    }
-    message
 }
 
 /// Prints clap's message for a bad command line (or `--help`, `--version`) and exits `1` for
@@ -118,8 +102,6 @@ fn keep_large_buffers_out_of_the_heap() {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     /// An error that quotes its cause in its own message, as many of the workspace's do.
     #[derive(Debug)]
     struct QuotesItsCause {
@@ -142,8 +124,9 @@ mod tests {
     fn a_cause_is_printed_once() {
         let io = std::io::Error::other("Not a directory (os error 20)");
         let error = anyhow::Error::new(QuotesItsCause { source: io }).context("searching");
+        let cause: &(dyn std::error::Error + 'static) = error.as_ref();
         assert_eq!(
-            full_message(&error),
+            connector_core::error_text::with_causes(cause),
             "searching: index /x: cannot open: Not a directory (os error 20)"
         );
     }

@@ -9,6 +9,7 @@
 //! The sync engine (`sync-engine`) joins the two; neither side knows the other.
 
 pub mod document;
+pub mod error_text;
 pub mod fields;
 pub mod filter;
 pub mod hash;

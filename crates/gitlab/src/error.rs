@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 
+use connector_core::error_text::with_causes;
+
 /// A GitLab request that failed for good (after retries where retrying makes sense), or a
 /// client that could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -87,7 +89,10 @@ pub enum ClientError {
     /// Connection failure, timeout or truncated body, after all attempts. The message carries
     /// the whole chain of causes ("Connection refused", a DNS failure), which reqwest's own
     /// message leaves out.
-    #[error("{op}: request failed after {attempts} attempt(s): {}", Causes(source))]
+    #[error(
+        "{op}: request failed after {attempts} attempt(s): {}",
+        with_causes(source)
+    )]
     Transport {
         /// The operation label.
         op: String,
@@ -148,24 +153,4 @@ pub enum ClientError {
         /// The serialization error.
         source: serde_json::Error,
     },
-}
-
-/// Writes an error followed by each of its causes, `: `-separated, leaving out a cause whose
-/// text the message so far already holds (hyper repeats some of its messages one level down).
-struct Causes<'a>(&'a (dyn std::error::Error + 'static));
-
-impl std::fmt::Display for Causes<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut text = self.0.to_string();
-        let mut cause = self.0.source();
-        while let Some(error) = cause {
-            let message = error.to_string();
-            if !text.contains(&message) {
-                text.push_str(": ");
-                text.push_str(&message);
-            }
-            cause = error.source();
-        }
-        f.write_str(&text)
-    }
 }
