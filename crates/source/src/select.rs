@@ -173,4 +173,44 @@ mod tests {
             other => panic!("expected ProjectsNotFound, got {other:?}"),
         }
     }
+
+    #[tokio::test]
+    async fn a_project_that_does_not_decode_keeps_every_scope_of_its_documents() {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let node = RawValue::from_string(
+            r#"{"id": "gid://gitlab/Project/12", "fullPath": null}"#.to_owned(),
+        )
+        .expect("raw node");
+        let error = serde_json::from_str::<u8>("null").expect_err("not a number");
+        report_problems(
+            &Emitter::new(tx),
+            "MemberProjects",
+            &[],
+            vec![BadNode { node, error }],
+        )
+        .await;
+        let mut incomplete = Vec::new();
+        let mut skipped = 0;
+        while let Ok(event) = rx.try_recv() {
+            match event.expect("no fatal error") {
+                connector_core::SourceEvent::Incomplete { scope, .. } => {
+                    incomplete.push(scope.to_string())
+                }
+                connector_core::SourceEvent::Skipped { .. } => skipped += 1,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(skipped, 1);
+        incomplete.sort();
+        assert_eq!(
+            incomplete,
+            [
+                "project 12 files",
+                "project 12 issues",
+                "project 12 merge_requests",
+                "project 12 releases",
+                "projects",
+            ]
+        );
+    }
 }
