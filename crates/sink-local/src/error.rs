@@ -29,15 +29,15 @@ pub enum LocalIndexError {
     },
     /// The marker names a format this build does not read.
     #[error(
-        "index {path} has format version {found}, this gitlab-connector reads version \
-         {supported}; re-create the index (delete the directory and sync again)"
+        "index {path} has format version {found}, this gitlab-connector reads versions up \
+         to {supported}; re-create the index (delete the directory and sync again)"
     )]
     UnsupportedVersion {
         /// The directory at fault.
         path: PathBuf,
         /// The version found in the marker.
         found: u64,
-        /// The version this build reads and writes.
+        /// The newest version this build reads and writes.
         supported: u64,
     },
     /// The marker file is not the JSON this crate writes.

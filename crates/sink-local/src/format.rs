@@ -2,7 +2,7 @@
 //!
 //! The marker is written first, before tantivy creates its files, so a directory with tantivy
 //! files and no marker is never one of ours. A marker with a version other than
-//! [`FORMAT_VERSION`] is refused rather than guessed at.
+//! [`FORMAT_VERSION`] and the older versions it still reads is refused rather than guessed at.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,9 +14,15 @@ use crate::LocalIndexError;
 /// Name of the marker file inside the index directory.
 pub const MARKER_FILE: &str = "gitlab-connector-index.json";
 
-/// The format version this build reads and writes. Bump it whenever the schema or the meaning
-/// of a stored field changes; older indexes are then refused with a clear error.
-pub const FORMAT_VERSION: u64 = 1;
+/// The format version this build writes into new indexes. Bump it whenever the schema or the
+/// meaning of a stored field changes, so that older builds refuse the new indexes with a clear
+/// error instead of misreading them.
+pub const FORMAT_VERSION: u64 = 2;
+
+/// The oldest format version this build still reads and writes. Version 1 differs from 2 only
+/// in storing `body` beside `_source` (see `schema::build`); an index keeps the schema it was
+/// created with, and readers take the body from whichever place holds it.
+const OLDEST_VERSION: u64 = 1;
 
 /// The `format` value of the marker, so a stray JSON file of the same name is not taken for ours.
 const FORMAT_NAME: &str = "gitlab-connector-index";
@@ -60,7 +66,7 @@ pub(crate) fn check_or_create(dir: &Path, create: bool) -> Result<MarkerState, L
                 path: dir.to_owned(),
             });
         }
-        if parsed.version != FORMAT_VERSION {
+        if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&parsed.version) {
             return Err(LocalIndexError::UnsupportedVersion {
                 path: dir.to_owned(),
                 found: parsed.version,

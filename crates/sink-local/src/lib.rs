@@ -12,11 +12,13 @@
 //!
 //! It sits below the sync engine (which drives the `Sink`) and the CLI (which calls `search`).
 //!
-//! # On-disk format, version 1
+//! # On-disk format, version 2
 //!
 //! The directory holds tantivy's files plus `gitlab-connector-index.json`:
-//! `{"format": "gitlab-connector-index", "version": 1}` ([`FORMAT_VERSION`]). A directory with
-//! files but no marker, or a marker of another version, is refused with an error naming it.
+//! `{"format": "gitlab-connector-index", "version": 2}` ([`FORMAT_VERSION`]). A directory with
+//! files but no marker, or a marker of a version this build does not know, is refused with an
+//! error naming it. Indexes of version 1 are read and written as they are: they differ only in
+//! storing `body` a second time, beside `source`.
 //! Only one writer at a time: a second one fails with "index DIR is locked by another
 //! gitlab-connector".
 //!
@@ -25,7 +27,7 @@
 //! | `_id`          | raw string, indexed, stored | the document `_id` (upsert key)            |
 //! | `type`         | raw string, indexed, stored | `type`, for `--type` filters               |
 //! | `title`        | text, stored            | [`Document::title`](connector_core::Document::title) |
-//! | `body`         | text, stored            | the body, searched and used for snippets       |
+//! | `body`         | text                    | the body, searched (snippets read it from `source`) |
 //! | `url`          | stored                  | `web_url`                                      |
 //! | `scope`        | stored                  | the [`ScopeKey`](connector_core::ScopeKey) as text (`project 7 issues`) |
 //! | `content_hash` | u64, stored             | [`Document::content_hash`](connector_core::Document::content_hash) |

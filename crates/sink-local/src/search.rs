@@ -1,6 +1,7 @@
 //! Searching a local index: [`search`], [`count_by_type`] and [`get`]. Each opens the index
 //! read-only, so they work while a sync holds the writer lock (they see its last commit).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -130,9 +131,11 @@ pub fn search(
         let doc: TantivyDocument = searcher
             .doc(address)
             .map_err(|err| LocalIndexError::tantivy(dir, "read a stored document", err))?;
-        let snippet = snippets.snippet_from_doc(&doc);
+        let body = stored_body(&doc, &fields);
+        let body = body.as_deref().unwrap_or_default();
+        let snippet = snippets.snippet(body);
         let (plain, html, highlights) = if snippet.fragment().is_empty() {
-            let lead = leading_chars(text(&doc, fields.body).unwrap_or_default(), SNIPPET_CHARS);
+            let lead = leading_chars(body, SNIPPET_CHARS);
             (lead.to_owned(), escape_html(lead), Vec::new())
         } else {
             let ranges = snippet
@@ -154,6 +157,22 @@ pub fn search(
         });
     }
     Ok(hits)
+}
+
+/// The body of a stored document: the `body` member of its `_source` (format version 2), or
+/// the stored `body` field of an index of format version 1.
+fn stored_body<'a>(doc: &'a TantivyDocument, fields: &Fields) -> Option<Cow<'a, str>> {
+    /// The one member of `_source` a snippet needs; the others are skipped unparsed.
+    #[derive(serde::Deserialize)]
+    struct BodyOnly<'a> {
+        #[serde(borrow)]
+        body: Option<Cow<'a, str>>,
+    }
+    if let Some(body) = text(doc, fields.body) {
+        return Some(Cow::Borrowed(body));
+    }
+    let source = text(doc, fields.source)?;
+    serde_json::from_str::<BodyOnly<'_>>(source).ok()?.body
 }
 
 fn with_type_filter(query: Box<dyn Query>, fields: &Fields, types: &[String]) -> BooleanQuery {

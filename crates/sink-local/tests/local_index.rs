@@ -262,6 +262,67 @@ async fn malformed_queries_are_searched_leniently() {
     assert_eq!(search(dir.path(), "", &options(&[])).unwrap().len(), 3);
 }
 
+#[tokio::test]
+async fn an_index_of_format_version_1_keeps_storing_its_body_and_reads_the_same() {
+    use tantivy::schema::{STORED, STRING, Schema, TEXT};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(MARKER_FILE),
+        r#"{"format":"gitlab-connector-index","version":1}"#,
+    )
+    .unwrap();
+    // The schema of format version 1, which stored `body` beside `source`.
+    let mut schema = Schema::builder();
+    for name in ["_id", "type"] {
+        schema.add_text_field(name, STRING | STORED);
+    }
+    for name in ["title", "body"] {
+        schema.add_text_field(name, TEXT | STORED);
+    }
+    for name in ["url", "scope"] {
+        schema.add_text_field(name, STORED);
+    }
+    schema.add_u64_field("content_hash", STORED);
+    schema.add_text_field("source", STORED);
+    tantivy::Index::create_in_dir(dir.path(), schema.build()).unwrap();
+
+    let mut index = LocalIndex::open_or_create(dir.path()).unwrap();
+    index
+        .write(vec![issue(
+            "issue_7_1",
+            "Docs update",
+            "mention the timeout setting",
+        )])
+        .await
+        .unwrap();
+    index.finish().await.unwrap();
+    let hits = search(dir.path(), "setting", &options(&[])).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].snippet_html.contains("<b>setting</b>"), "{hits:?}");
+    let marker = std::fs::read_to_string(dir.path().join(MARKER_FILE)).unwrap();
+    assert!(
+        marker.contains(r#""version":1"#),
+        "left at version 1: {marker}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_index_stores_the_body_once_and_still_shows_snippets_of_it() {
+    let dir = searchable_index().await;
+    let marker = std::fs::read_to_string(dir.path().join(MARKER_FILE)).unwrap();
+    assert!(marker.contains(r#""version": 2"#), "{marker}");
+    let index = tantivy::Index::open_in_dir(dir.path()).unwrap();
+    let body = index.schema().get_field("body").unwrap();
+    assert!(!index.schema().get_field_entry(body).is_stored());
+    let hits = search(dir.path(), "somewhere", &options(&[])).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(
+        hits[0].snippet.contains("timeout setting somewhere"),
+        "{hits:?}"
+    );
+    assert!(hits[0].snippet_html.contains("<b>somewhere</b>"));
+}
+
 #[test]
 fn unknown_format_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
