@@ -118,7 +118,7 @@ pub struct SyncArgs {
     /// crates/rules/README.md.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
-    /// Fetch only issues, merge requests and epics updated since the last successful sync
+    /// Fetch only issues, merge requests and epics updated since the last complete sync
     /// into this local index (projects, releases and READMEs are re-listed); write them and
     /// delete nothing. Without a recorded sync, a full sync runs instead.
     #[arg(long)]

@@ -1,4 +1,4 @@
-//! Incremental syncs in `sync` mode: when the last successful sync into a local index started
+//! Incremental syncs in `sync` mode: when the last complete sync into a local index started
 //! (a small JSON state file kept in the index directory), and the instant `--since` names.
 
 use std::path::{Path, PathBuf};
@@ -13,7 +13,7 @@ pub const STATE_FILE: &str = "gitlab-connector-sync-state.json";
 /// What the state file holds.
 #[derive(Debug, Serialize, Deserialize)]
 struct SyncState {
-    /// RFC 3339 start of the last full or incremental sync that ended complete or partial.
+    /// RFC 3339 start of the last full or incremental sync that ended complete.
     last_sync_started_at: String,
 }
 
@@ -34,7 +34,7 @@ fn state_path(index_dir: &Path) -> PathBuf {
     index_dir.join(STATE_FILE)
 }
 
-/// The start of the last successful sync into `index_dir`; `None` when none is recorded.
+/// The start of the last complete sync into `index_dir`; `None` when none is recorded.
 /// An unreadable or malformed state file counts as none (the caller falls back to a full sync).
 pub fn last_sync_start(index_dir: &Path) -> Option<String> {
     let path = state_path(index_dir);
@@ -57,7 +57,7 @@ pub fn last_sync_start(index_dir: &Path) -> Option<String> {
     }
 }
 
-/// Records `started` as the start of the last successful sync into `index_dir` (written to a
+/// Records `started` as the start of the last complete sync into `index_dir` (written to a
 /// temporary file, then renamed, so a crash never leaves half a file).
 pub fn record_sync_start(index_dir: &Path, started: &str) -> anyhow::Result<()> {
     let path = state_path(index_dir);

@@ -81,11 +81,20 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
             }
             let started = incremental::sync_start();
             let code = run.execute(&mut sink).await?;
-            if matches!(code, ExitCode::Success | ExitCode::Partial)
-                && let Err(error) = incremental::record_sync_start(&dir, &started)
-            {
-                // The sync itself succeeded; the next --incremental falls back to a full sync.
-                tracing::warn!("{error:#}");
+            match code {
+                ExitCode::Success => {
+                    if let Err(error) = incremental::record_sync_start(&dir, &started) {
+                        // The sync itself succeeded; the next --incremental runs a full sync.
+                        tracing::warn!("{error:#}");
+                    }
+                }
+                // A listing that failed may have missed changes made since the recorded start;
+                // keeping it makes the next --incremental fetch them instead of skipping them.
+                ExitCode::Partial => tracing::warn!(
+                    "the sync was partial, so the recorded sync start is kept: the next \
+                     --incremental fetches again everything changed since the last complete sync"
+                ),
+                _ => {}
             }
             Ok(code)
         }

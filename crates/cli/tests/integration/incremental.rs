@@ -111,3 +111,45 @@ fn incremental_into_elasticsearch_needs_since() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("--since"), "{}", run.stderr);
 }
+
+#[test]
+fn a_partial_sync_keeps_the_recorded_start_so_changes_in_its_failed_listing_are_fetched_later() {
+    let sim = Sim::start(Size::Small);
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert_eq!(sync(&sim, dir.path(), &[]).code, 0);
+    let project = sim.state.store().project(0).expect("project 0");
+    let title = "Changed while its listing was failing";
+    sim.state
+        .mutate(&Mutation {
+            action: Some(Action::Update),
+            kind: Some(Target::Issue),
+            project: Some(project.full_path.clone()),
+            iid: Some(1),
+            title: Some(title.to_owned()),
+            ..Mutation::default()
+        })
+        .expect("issue updated in the simulator");
+    // GitLab times are whole seconds: the partial sync must start in a later second than the
+    // change, or even a start recorded by that sync would not skip it.
+    std::thread::sleep(std::time::Duration::from_millis(1_100));
+    sim.state.add_fail_rule(gitlab_sim::FailRule {
+        path: project.full_path.clone(),
+        kind: gitlab_sim::FailKind::Issues,
+        status: 500,
+    });
+    let partial = sync(&sim, dir.path(), &["--incremental", "--max-attempts", "1"]);
+    assert_eq!(partial.code, 2, "{}", partial.stderr);
+    assert!(
+        partial.stderr.contains("recorded sync start is kept"),
+        "{}",
+        partial.stderr
+    );
+
+    sim.state.clear_fail_rules();
+    let next = sync(&sim, dir.path(), &["--incremental"]);
+    assert_eq!(next.code, 0, "{}", next.stderr);
+    let stored = sink_local::get(dir.path(), &format!("issue_{}_1", project.id))
+        .expect("index readable")
+        .expect("issue 1 stored");
+    assert_eq!(stored["title"], title, "the change was skipped");
+}
