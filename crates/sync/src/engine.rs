@@ -285,7 +285,7 @@ impl RunState {
             .await
             .map_err(sink_error("writing documents"))?;
         let failed = report.failed.len() as u64;
-        progress.add_written(report.created, report.updated, failed, report.bytes);
+        progress.add_written(report.created, report.updated, report.bytes);
         self.failed_count += failed;
         for (id, reason) in report.failed {
             tracing::warn!(%id, %reason, "document refused by the index");
