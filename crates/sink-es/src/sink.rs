@@ -58,11 +58,6 @@ impl ElasticsearchSink {
         Ok(())
     }
 
-    /// Failed items seen so far in this sync.
-    pub fn total_errors(&self) -> u64 {
-        self.monitor.total_errors()
-    }
-
     /// Sends the requests and returns each operation with its outcome, in order.
     async fn run(
         &mut self,
