@@ -165,7 +165,7 @@ async fn missing_document_is_none_and_errors_never_show_credentials() {
     ))
     .unwrap();
     assert!(client.get_doc::<Value>("idx", "x").await.unwrap().is_none());
-    let err = client.create_index("idx", None).await.unwrap_err();
+    let err = client.create_index("idx", &json!({})).await.unwrap_err();
     assert_eq!(err.error_type(), Some("security_exception"));
     let text = format!("{err} {err:?}");
     assert!(

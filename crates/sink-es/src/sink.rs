@@ -47,8 +47,11 @@ impl ElasticsearchSink {
         }
         let index = &self.settings.index;
         if !self.client.index_or_alias_exists(index).await? {
-            let body = self.settings.create_with_mappings.then(mapping::index_body);
-            match self.client.create_index(index, body.as_ref()).await {
+            match self
+                .client
+                .create_index(index, &mapping::index_body())
+                .await
+            {
                 Ok(()) => tracing::info!(%index, "created the content index"),
                 Err(err) if err.error_type() == Some("resource_already_exists_exception") => {}
                 Err(err) => return Err(err.into()),
