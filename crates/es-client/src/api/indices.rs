@@ -47,16 +47,6 @@ impl EsClient {
             .map(|_| ())
     }
 
-    /// `GET /{index}/_mapping`.
-    pub async fn get_mapping(&self, index: &str) -> Result<Value, EsError> {
-        self.call(
-            Method::GET,
-            self.url(&[index, "_mapping"], &[]),
-            Body::Empty,
-        )
-        .await
-    }
-
     /// `POST /{index}/_refresh?ignore_unavailable=true`.
     pub async fn refresh(&self, index: &str) -> Result<(), EsError> {
         let url = self.url(&[index, "_refresh"], &ignore_unavailable());
