@@ -98,9 +98,9 @@ impl Emitter {
             .await
     }
 
-    /// Ends the stream with a fatal error.
+    /// Ends the stream with a fatal error. It is not logged here: the consumer gets it as a
+    /// value and reports it once (the CLI's `error:` line, the service's job state and log).
     pub(crate) async fn fatal(&self, error: Error) {
-        tracing::error!(error = %error, "source failed");
         // Nothing to do when the consumer is already gone.
         let _ = self.send(Err(Box::new(error))).await;
     }

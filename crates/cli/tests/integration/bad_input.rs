@@ -38,6 +38,12 @@ fn a_wrong_token_fails_clearly_without_printing_the_token() {
         "token leaked: {}",
         run.stderr
     );
+    assert_eq!(
+        run.stderr.matches("401 Unauthorized").count(),
+        1,
+        "the error is printed once: {}",
+        run.stderr
+    );
 }
 
 #[test]
