@@ -86,14 +86,13 @@ impl Emitter {
         self.send(Ok(SourceEvent::Skipped { what, reason })).await
     }
 
-    /// Reports a scope whose listing did not complete.
+    /// Reports a scope whose listing did not complete (the sync engine logs it, once).
     pub(crate) async fn incomplete(
         &self,
         scope: ScopeKey,
         reason: impl Into<String>,
     ) -> Result<(), Closed> {
         let reason = reason.into();
-        tracing::warn!(scope = %scope, reason = %reason, "listing incomplete");
         self.send(Ok(SourceEvent::Incomplete { scope, reason }))
             .await
     }
