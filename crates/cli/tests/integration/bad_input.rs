@@ -60,6 +60,37 @@ fn unknown_project_paths_stop_the_sync_before_it_starts_and_are_all_listed() {
         run.stderr
     );
     assert_eq!(
+        run.stderr.matches("nope/missing-two").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("check the paths in `--projects` (or GITLAB_PROJECTS)")
+            && !run.stderr.contains("config.yml"),
+        "{}",
+        run.stderr
+    );
+
+    let settings = tempfile::tempdir().expect("tempdir");
+    let file = settings.path().join("sync.yml");
+    std::fs::write(&file, format!("gitlab:\n  projects: [{list}]\n")).expect("write");
+    let run = sync(
+        &sim,
+        dir.path(),
+        &["-c", file.to_str().expect("utf-8 path")],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "check the paths in `gitlab.projects` of {}",
+            file.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
         sink_local::count_by_type(dir.path())
             .map(|c| c.values().sum::<u64>())
             .unwrap_or(0),
