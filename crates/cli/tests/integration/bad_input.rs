@@ -99,6 +99,29 @@ fn unknown_project_paths_stop_the_sync_before_it_starts_and_are_all_listed() {
 }
 
 #[test]
+fn search_without_an_index_says_how_to_create_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("no-index-here");
+    let output = connector()
+        .args(["search", "anything", "--index-dir"])
+        .arg(&missing)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    let shown = missing.display();
+    assert!(
+        stderr.contains(&format!("error: no index at {shown}"))
+            && stderr.contains(&format!("`gitlab-connector sync --index-dir {shown}`")),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("choose an empty or new directory"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_malformed_settings_file_names_the_key() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("sync.yml");
