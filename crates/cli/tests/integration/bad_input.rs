@@ -230,17 +230,33 @@ fn log_level_takes_service_level_names_and_refuses_other_words() {
         run.stderr
     );
 
-    let mut command = connector();
-    command.env("GITLAB_CONNECTOR_LOG", "gitlab_client=debug,warn");
-    command.args([
-        "sync",
-        "--gitlab-url",
-        &sim.url,
-        "--token",
-        crate::util::TOKEN,
-    ]);
-    command.arg("--index-dir").arg(dir.path());
-    let run = finish(command.output().expect("runs"));
+    // `sync` with environment variable `var` set to `value`.
+    let sync_with = |var: &str, value: &str| {
+        let mut command = connector();
+        command.env(var, value);
+        command.args(["sync", "--gitlab-url", &sim.url]);
+        command.args(["--token", crate::util::TOKEN, "--index-dir"]);
+        command.arg(dir.path());
+        finish(command.output().expect("runs"))
+    };
+    let run = sync_with("RUST_LOG", "warning");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("WARN"),
+        "RUST_LOG=warning logs warnings: {}",
+        run.stderr
+    );
+
+    let run = sync_with("RUST_LOG", "verbose");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: RUST_LOG: `verbose` is not a log level: use error (or critical)"),
+        "{}",
+        run.stderr
+    );
+
+    let run = sync_with("GITLAB_CONNECTOR_LOG", "gitlab_client=debug,warn");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("DEBUG"), "{}", run.stderr);
 }
