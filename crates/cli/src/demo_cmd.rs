@@ -44,6 +44,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let gitlab = GitlabSettings {
         client: ClientSettings::new(base_url, Secret::new(DEMO_TOKEN)),
         projects: Vec::new(),
+        projects_origin: "the demo".to_owned(),
         project_concurrency: DEFAULT_PROJECT_CONCURRENCY,
     };
     let mut sink = LocalIndex::open_or_create(&dir)

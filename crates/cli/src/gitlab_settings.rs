@@ -1,6 +1,8 @@
 //! Resolves GitLab settings from flags, environment and the settings file (in that order of
 //! precedence) into validated client settings and a project list.
 
+use std::path::Path;
+
 use anyhow::{Context, bail};
 use connector_core::Secret;
 use gitlab_client::ClientSettings;
@@ -21,6 +23,8 @@ pub struct GitlabSettings {
     pub client: ClientSettings,
     /// Configured project paths; empty or `*` means every member project.
     pub projects: Vec<String>,
+    /// Where `projects` was written, for errors about a listed project.
+    pub projects_origin: String,
     /// Projects synced in parallel.
     pub project_concurrency: usize,
 }
@@ -59,10 +63,20 @@ pub fn resolve(args: &GitlabArgs, file: &GitlabSection) -> anyhow::Result<Gitlab
         }
         client.max_attempts = attempts;
     }
-    let projects = match (&args.projects, &file.projects) {
-        (Some(text), _) => ProjectList::Text(text.clone()).entries(),
-        (None, Some(list)) => list.entries(),
-        (None, None) => Vec::new(),
+    let (projects, projects_origin) = match (&args.projects, &file.projects) {
+        (Some(text), _) => (
+            ProjectList::Text(text.clone()).entries(),
+            "`--projects` (or GITLAB_PROJECTS)".to_owned(),
+        ),
+        (None, Some(list)) => {
+            let file = args
+                .config
+                .as_deref()
+                .unwrap_or(Path::new("the settings file"));
+            let origin = format!("`gitlab.projects` of {}", file.display());
+            (list.entries(), origin)
+        }
+        (None, None) => (Vec::new(), "the default `*`".to_owned()),
     };
     let project_concurrency = args
         .project_concurrency
@@ -72,6 +86,7 @@ pub fn resolve(args: &GitlabArgs, file: &GitlabSection) -> anyhow::Result<Gitlab
     Ok(GitlabSettings {
         client,
         projects,
+        projects_origin,
         project_concurrency,
     })
 }
@@ -116,6 +131,25 @@ mod tests {
         let settings = resolve(&flags, &file).expect("valid");
         assert_eq!(settings.client.base_url.host_str(), Some("flag.example"));
         assert_eq!(settings.projects, vec!["a/b"]);
+    }
+
+    #[test]
+    fn the_project_list_knows_where_it_was_written() {
+        let file = GitlabSection {
+            projects: Some(ProjectList::List(vec!["a/b".into()])),
+            ..GitlabSection::default()
+        };
+        let mut from_file = args("t");
+        from_file.config = Some("sync.yml".into());
+        let settings = resolve(&from_file, &file).expect("valid");
+        assert_eq!(settings.projects_origin, "`gitlab.projects` of sync.yml");
+        let mut from_flag = from_file.clone();
+        from_flag.projects = Some("c/d".into());
+        let settings = resolve(&from_flag, &file).expect("valid");
+        assert_eq!(
+            settings.projects_origin,
+            "`--projects` (or GITLAB_PROJECTS)"
+        );
     }
 
     #[test]

@@ -12,6 +12,9 @@ use crate::progress::around_progress_line;
 /// The level when neither `--log-level` nor `RUST_LOG` says otherwise, for one-shot commands.
 pub const DEFAULT_LEVEL: &str = "warn";
 
+/// The environment variable whose value overrides `--log-level`, read like it.
+const RUST_LOG: &str = "RUST_LOG";
+
 /// Parses `--log-level` (and `GITLAB_CONNECTOR_LOG`) into EnvFilter directives: a level, or
 /// directives like `gitlab_source=debug,warn`. Levels are `error`, `warn`, `info`, `debug`,
 /// `trace` and `off` in any case, plus the names of `service.log_level` (`warning`,
@@ -65,20 +68,30 @@ fn level_name(text: &str) -> Option<&'static str> {
 }
 
 /// Installs the global subscriber. `RUST_LOG` overrides `--log-level`, which overrides
-/// `fallback_level`.
-pub fn init(args: &LogArgs, fallback_level: &str) {
-    let level = args.log_level.as_deref().unwrap_or(fallback_level);
-    // tantivy logs every segment save at info: keep it to warnings unless RUST_LOG says more.
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(format!("{level},tantivy=warn")));
+/// `fallback_level`. `RUST_LOG` is read with [`parse_level`], like `--log-level`: `warning`
+/// means `warn`, and a value that names no level is an error (EnvFilter would take a bare word
+/// for a target and silence every log line).
+pub fn init(args: &LogArgs, fallback_level: &str) -> Result<(), String> {
+    let directives = match std::env::var(RUST_LOG) {
+        Ok(text) if !text.trim().is_empty() => {
+            parse_level(&text).map_err(|error| format!("{RUST_LOG}: {error}"))?
+        }
+        _ => {
+            let level = args.log_level.as_deref().unwrap_or(fallback_level);
+            // tantivy logs every segment save at info: keep it to warnings unless RUST_LOG
+            // says more.
+            format!("{level},tantivy=warn")
+        }
+    };
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(EnvFilter::new(directives))
         .with_writer(LogLine::default);
     if args.log_json {
         builder.event_format(EcsFormat).init();
     } else {
         builder.compact().init();
     }
+    Ok(())
 }
 
 /// One log event's text, written to stderr in one piece when the event is done, around the

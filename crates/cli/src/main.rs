@@ -35,7 +35,10 @@ fn main() -> std::process::ExitCode {
     if let Command::Run(args) = &cli.command {
         return run_cmd::main(args, &cli.log).into();
     }
-    logging::init(&cli.log, logging::DEFAULT_LEVEL);
+    if let Err(message) = logging::init(&cli.log, logging::DEFAULT_LEVEL) {
+        eprintln!("error: {message}");
+        return ExitCode::Failure.into();
+    }
     let json_summary = matches!(&cli.command, Command::Sync(args) if args.json);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -12,15 +12,15 @@ pub fn main(args: &RunArgs, log: &LogArgs) -> ExitCode {
     let loaded = match connector_config::load_file(&args.config) {
         Ok(loaded) => loaded,
         Err(error) => {
-            logging::init(log, logging::DEFAULT_LEVEL);
             eprintln!("error: {error}");
             return ExitCode::Failure;
         }
     };
-    logging::init(
-        log,
-        logging::service_level(loaded.settings.service.log_level),
-    );
+    let level = logging::service_level(loaded.settings.service.log_level);
+    if let Err(message) = logging::init(log, level) {
+        eprintln!("error: {message}");
+        return ExitCode::Failure;
+    }
     for warning in &loaded.warnings {
         tracing::warn!("{warning}");
     }

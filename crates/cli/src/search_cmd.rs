@@ -1,9 +1,10 @@
 //! `gitlab-connector search`: ranked hits from the local index.
 
 use std::io::IsTerminal;
+use std::path::Path;
 
 use anyhow::Context;
-use sink_local::SearchOptions;
+use sink_local::{LocalIndexError, SearchOptions};
 
 use crate::args::SearchArgs;
 use crate::exit::ExitCode;
@@ -15,7 +16,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
     };
     let hits = sink_local::search(&args.index_dir, &args.query, &options)
-        .with_context(|| format!("searching the index in {}", args.index_dir.display()))?;
+        .map_err(index_error(&args.index_dir, "searching"))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&hits)?);
     } else if hits.is_empty() {
@@ -29,6 +30,19 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
+/// An error of `doing` (`searching`, …) the index in `dir`. When there is no index yet, it
+/// says how to create one rather than name the step that failed.
+fn index_error(dir: &Path, doing: &str) -> impl FnOnce(LocalIndexError) -> anyhow::Error {
+    let context = format!("{doing} the index in {}", dir.display());
+    let sync = format!("gitlab-connector sync --index-dir {}", dir.display());
+    move |error| match error {
+        LocalIndexError::NoIndex { .. } => anyhow::anyhow!(
+            "{error}; create one with `{sync}` (plus the GitLab URL, token and projects)"
+        ),
+        error => anyhow::Error::new(error).context(context),
+    }
+}
+
 /// The `--type` values as the index spells them: matched without regard to letter case against
 /// the types the index holds (`issue` finds `Issue`). A type the index does not hold is an
 /// error that lists the ones it does, rather than a search that quietly finds nothing.
@@ -37,7 +51,7 @@ fn stored_types(args: &SearchArgs) -> anyhow::Result<Vec<String>> {
         return Ok(Vec::new());
     }
     let held = sink_local::count_by_type(&args.index_dir)
-        .with_context(|| format!("reading the index in {}", args.index_dir.display()))?;
+        .map_err(index_error(&args.index_dir, "reading"))?;
     args.types
         .iter()
         .map(|wanted| {

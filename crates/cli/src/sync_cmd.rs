@@ -205,6 +205,7 @@ impl SyncRun {
 pub fn source_settings(gitlab: &GitlabSettings) -> SourceSettings {
     SourceSettings {
         projects: ProjectSelection::from_entries(&gitlab.projects),
+        projects_origin: gitlab.projects_origin.clone(),
         project_concurrency: gitlab.project_concurrency,
         ..SourceSettings::default()
     }

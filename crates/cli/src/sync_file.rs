@@ -3,10 +3,12 @@
 //! What to sync lives here; how one run behaves (`--json`, progress, log level) stays in flags.
 //! Unknown keys are errors, so a typo never silently falls back to a default.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
 use crate::args::SinkKind;
 
@@ -72,8 +74,7 @@ pub struct GitlabSection {
 }
 
 /// A project list written either as one string or as a YAML list.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum ProjectList {
     /// `"*"` or `"a/b, c/d"`.
     Text(String),
@@ -94,6 +95,36 @@ impl ProjectList {
             .filter(|piece| !piece.is_empty())
             .map(str::to_owned)
             .collect()
+    }
+}
+
+/// Deserialized by hand rather than `untagged`: serde's message for an untagged enum ("data
+/// did not match any variant of untagged enum ProjectList") would not say what is accepted.
+impl<'de> Deserialize<'de> for ProjectList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ProjectListVisitor)
+    }
+}
+
+struct ProjectListVisitor;
+
+impl<'de> Visitor<'de> for ProjectListVisitor {
+    type Value = ProjectList;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(r#"a list of project paths, or one string of them separated by commas, or "*""#)
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<ProjectList, E> {
+        Ok(ProjectList::Text(text.to_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<ProjectList, A::Error> {
+        let mut paths = Vec::new();
+        while let Some(path) = items.next_element::<String>()? {
+            paths.push(path);
+        }
+        Ok(ProjectList::List(paths))
     }
 }
 
@@ -141,6 +172,20 @@ mod tests {
         assert_eq!(text.entries(), vec!["a/b", "c/d", "e/f"]);
         let list = ProjectList::List(vec![" x/y ".into(), String::new()]);
         assert_eq!(list.entries(), vec!["x/y"]);
+    }
+
+    #[test]
+    fn a_project_list_of_the_wrong_shape_says_what_is_accepted() {
+        let error = parse("gitlab:\n  projects: {a: 1}\n").expect_err("a map");
+        assert_eq!(
+            error,
+            r#"line 2, column 13: `gitlab.projects`: invalid type: map, expected a list of project paths, or one string of them separated by commas, or "*""#
+        );
+        let file = parse("gitlab:\n  projects: '*'\n").expect("a string");
+        assert_eq!(
+            file.gitlab.projects.map(|p| p.entries()),
+            Some(vec!["*".into()])
+        );
     }
 
     #[test]

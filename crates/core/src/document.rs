@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use crate::fields::{Fields, write_json};
 use crate::hash;
@@ -139,11 +138,6 @@ impl Document {
         String::from_utf8(out).unwrap_or_default()
     }
 
-    /// The `_source` as a JSON object (for sinks and tests that need a `Value`).
-    pub fn to_source(&self) -> Map<String, Value> {
-        serde_json::from_str(&self.source_json()).unwrap_or_default()
-    }
-
     /// A stable 64-bit hash of the `_source` JSON, used to skip rewriting unchanged
     /// documents. Stable across runs and builds ([`hash::content_hash`] of the JSON bytes).
     pub fn content_hash(&self) -> u64 {
@@ -162,12 +156,6 @@ mod tests {
             .with("project_id", "1");
         doc.timestamp = Some("2024-01-01T00:00:00Z".into());
         doc.body = "Crash on start".into();
-        let source = doc.to_source();
-        assert_eq!(source["id"], "issue_1_2");
-        assert_eq!(source["type"], "Issue");
-        assert_eq!(source["_timestamp"], "2024-01-01T00:00:00Z");
-        assert_eq!(source["body"], "Crash on start");
-        assert_eq!(source["title"], "Crash on start");
         assert_eq!(doc.title(), "Crash on start");
         assert_eq!(
             doc.source_json(),
@@ -181,7 +169,6 @@ mod tests {
             .with("id", "other")
             .with("body", "b");
         assert!(doc.fields.is_empty());
-        assert_eq!(doc.to_source()["id"], "x");
         assert_eq!(
             doc.source_json(),
             r#"{"id":"x","type":"Project","_timestamp":null,"body":""}"#

@@ -156,7 +156,8 @@ mod tests {
             })
         );
         assert_eq!(project.scope(), Some(ScopeKey::Projects));
-        assert_eq!(ScopeKey::of_source(&issue.to_source()), issue.scope());
+        let source = serde_json::from_str(&issue.source_json()).unwrap();
+        assert_eq!(ScopeKey::of_source(&source), issue.scope());
     }
 
     #[test]

@@ -32,16 +32,6 @@ pub struct WriteReport {
     pub bytes: u64,
 }
 
-impl WriteReport {
-    /// Adds another report's counts to this one.
-    pub fn merge(&mut self, other: WriteReport) {
-        self.created += other.created;
-        self.updated += other.updated;
-        self.failed.extend(other.failed);
-        self.bytes += other.bytes;
-    }
-}
-
 /// An error that stops the sink (connection lost for good, index unusable).
 pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
 

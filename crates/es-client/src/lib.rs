@@ -19,7 +19,7 @@ mod transport;
 pub mod types;
 mod wait;
 
-pub use api::{FilteringValidationBody, SyncJobListParams, SyncJobStats};
+pub use api::{FilteringValidationBody, SyncJobStats};
 pub use connector_config::EsAuth;
 pub use error::{ErrorCause, EsError};
 pub use reqwest::Method;

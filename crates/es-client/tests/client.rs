@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{any, get, post};
 use connector_core::Secret;
-use es_client::{EsAuth, EsClient, EsError, EsSettings, RetryPolicy, SeqNo};
+use es_client::{EsAuth, EsClient, EsError, EsSettings, RetryPolicy, SeqNo, SyncJob};
 use serde_json::{Value, json};
 
 async fn serve(router: Router) -> url::Url {
@@ -165,7 +165,7 @@ async fn missing_document_is_none_and_errors_never_show_credentials() {
     ))
     .unwrap();
     assert!(client.get_doc::<Value>("idx", "x").await.unwrap().is_none());
-    let err = client.create_index("idx", None).await.unwrap_err();
+    let err = client.create_index("idx", &json!({})).await.unwrap_err();
     assert_eq!(err.error_type(), Some("security_exception"));
     let text = format!("{err} {err:?}");
     assert!(
@@ -239,20 +239,18 @@ async fn wait_for_es_polls_until_it_answers() {
 #[tokio::test]
 async fn connector_and_sync_job_apis_use_the_spec_paths() {
     let router = Router::new()
-        .route("/_connector/c1/_check_in", any(|| async { axum::Json(json!({"result": "updated"})) }))
+        .route(
+            "/_connector/c1/_check_in",
+            any(|| async { axum::Json(json!({"result": "updated"})) }),
+        )
         .route(
             "/_connector/_sync_job",
             post(|axum::Json(body): axum::Json<Value>| async move {
-                assert_eq!(body, json!({"id": "c1", "job_type": "full", "trigger_method": "scheduled"}));
+                assert_eq!(
+                    body,
+                    json!({"id": "c1", "job_type": "full", "trigger_method": "scheduled"})
+                );
                 axum::Json(json!({"id": "j1"}))
-            }),
-        )
-        .route(
-            "/_connector/_sync_job/j1",
-            get(|| async {
-                axum::Json(json!({"id": "j1", "status": "pending", "job_type": "full", "unknown_new_field": 1,
-                    "connector": {"id": "c1", "index_name": "search-gitlab", "filtering": {"rules": [], "advanced_snippet": {"value": {}}, "validation": {"state": "valid", "errors": []}},
-                    "pipeline": {"name": "p", "extract_binary_content": false}, "configuration": {"token": {"value": "t", "label": "Token"}}}}))
             }),
         )
         .route(
@@ -271,12 +269,19 @@ async fn connector_and_sync_job_apis_use_the_spec_paths() {
             .unwrap(),
         "j1"
     );
-    let job = client.sync_job_get("j1").await.unwrap().unwrap();
+    client.sync_job_claim("j1", "h", None).await.unwrap();
+}
+
+#[test]
+fn sync_job_decodes_ignoring_unknown_fields_and_defaulting_pipeline_flags() {
+    let job: SyncJob = serde_json::from_value(json!({"id": "j1", "status": "pending", "job_type": "full", "unknown_new_field": 1,
+        "connector": {"id": "c1", "index_name": "search-gitlab", "filtering": {"rules": [], "advanced_snippet": {"value": {}}, "validation": {"state": "valid", "errors": []}},
+        "pipeline": {"name": "p", "extract_binary_content": false}, "configuration": {"token": {"value": "t", "label": "Token"}}}}))
+    .unwrap();
     assert_eq!(job.connector.index_name, "search-gitlab");
     let pipeline = job.connector.pipeline.unwrap();
     assert!(!pipeline.extract_binary_content && pipeline.reduce_whitespace);
     assert_eq!(job.connector.configuration["token"].value, "t");
-    client.sync_job_claim("j1", "h", None).await.unwrap();
 }
 
 #[test]

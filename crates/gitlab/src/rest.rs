@@ -24,30 +24,19 @@ pub fn encode_path_segment(value: &str) -> String {
     utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
 
-/// The user that owns the token (`GET /user`).
+/// The user that owns the token (`GET /user`), the part `check` and the ping read.
 #[derive(Debug, Clone, Deserialize)]
 pub struct CurrentUser {
-    /// Numeric user id.
-    pub id: u64,
     /// Username.
     pub username: String,
-    /// Display name.
-    #[serde(default)]
-    pub name: Option<String>,
 }
 
-/// The token itself (`GET /personal_access_tokens/self`).
+/// The token itself (`GET /personal_access_tokens/self`), the parts `check` reads.
 #[derive(Debug, Clone, Deserialize)]
 pub struct TokenInfo {
-    /// Token name.
-    #[serde(default)]
-    pub name: Option<String>,
     /// Granted scopes (`read_api`, `read_repository`, `api`, …).
     #[serde(default)]
     pub scopes: Vec<String>,
-    /// Expiry date (`YYYY-MM-DD`), when set.
-    #[serde(default)]
-    pub expires_at: Option<String>,
     /// Whether the token is active.
     #[serde(default)]
     pub active: Option<bool>,
@@ -83,7 +72,7 @@ impl GitlabClient {
         Ok(self.get_json("/user", &[]).await?.body)
     }
 
-    /// `GET /personal_access_tokens/self`: the token's scopes and expiry. `None` when GitLab
+    /// `GET /personal_access_tokens/self`: the token's scopes and state. `None` when GitLab
     /// does not say (older GitLab answers 404; project/group or job tokens may get 403).
     pub async fn token_info(&self) -> Result<Option<TokenInfo>, ClientError> {
         match self.get_json("/personal_access_tokens/self", &[]).await {

@@ -260,7 +260,7 @@ async fn timeout_then_success_is_retried() {
         .current_user()
         .await
         .expect("retried");
-    assert_eq!(user.id, 1);
+    assert_eq!(user.username, "root");
     assert_eq!(seen.count.load(Ordering::SeqCst), 2);
 }
 

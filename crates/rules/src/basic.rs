@@ -172,20 +172,6 @@ pub struct BasicRule {
 }
 
 impl BasicRule {
-    /// The catch-all rule Elasticsearch gives every new connector.
-    pub fn default_rule() -> BasicRule {
-        BasicRule {
-            id: DEFAULT_RULE_ID.into(),
-            order: Number::from(0),
-            policy: Policy::Include,
-            field: "_".into(),
-            rule: RuleKind::Regex,
-            value: ".*".into(),
-            created_at: None,
-            updated_at: None,
-        }
-    }
-
     /// Whether this is the catch-all rule.
     pub fn is_default(&self) -> bool {
         self.id == DEFAULT_RULE_ID

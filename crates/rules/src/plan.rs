@@ -53,11 +53,6 @@ impl AdvancedRules {
         self.rules.is_empty()
     }
 
-    /// The rules, in matching order.
-    pub fn rules(&self) -> &[AdvancedRule] {
-        &self.rules
-    }
-
     /// The plan for project `project_path` (its full path): the first matching rule's, or
     /// everything when there are no rules. `None`: rules exist and none matches, so the
     /// project (its `Project` document included) is not synced.

@@ -33,6 +33,7 @@ impl GitlabConfig {
     pub fn source_settings(&self) -> SourceSettings {
         SourceSettings {
             projects: self.projects.clone(),
+            projects_origin: "the connector's `List of projects`".to_owned(),
             ..SourceSettings::default()
         }
     }

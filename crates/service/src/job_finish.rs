@@ -162,6 +162,7 @@ pub async fn finish(
         indexed = end.indexed,
         deleted = end.deleted,
         total = total.unwrap_or(0),
+        error = end.error.as_deref(),
         "sync ended"
     );
 }

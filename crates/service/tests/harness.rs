@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use connector_config::{EnvVars, Settings};
 use connector_service::ServiceError;
-use es_client::{EsClient, EsSettings, Method};
+use es_client::{EsClient, EsSettings, Method, PRODUCT_ORIGIN, PRODUCT_ORIGIN_HEADER};
 use es_sim::EsSimState;
 use gitlab_sim::{SimConfig, SimState, Size};
 use serde_json::{Value, json};
@@ -147,11 +147,39 @@ pub fn kibana(es_url: &str) -> EsClient {
     EsClient::new(settings).expect("client")
 }
 
-async fn call(es: &EsClient, method: Method, path: &[&str], body: Option<Value>) -> Value {
-    let body = body.map(|b| bytes::Bytes::from(serde_json::to_vec(&b).expect("json")));
-    es.raw_json(method, path, &[], body)
+/// A request the service never sends, the way Kibana sends it: `path` under `es`'s URL, with
+/// the default basic credentials and the product-origin header; panics unless ES answers 2xx.
+pub async fn call(
+    es: &EsClient,
+    method: Method,
+    path: &[&str],
+    query: &[(&str, &str)],
+    body: Option<Value>,
+) -> Value {
+    let mut url = es.base_url().clone();
+    url.path_segments_mut()
+        .expect("base URL")
+        .pop_if_empty()
+        .extend(path);
+    url.query_pairs_mut().extend_pairs(query);
+    let mut request = reqwest::Client::new()
+        .request(method, url)
+        .basic_auth(
+            connector_config::DEFAULT_USERNAME,
+            Some(connector_config::DEFAULT_PASSWORD),
+        )
+        .header(PRODUCT_ORIGIN_HEADER, PRODUCT_ORIGIN);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request
+        .send()
         .await
-        .unwrap_or_else(|e| panic!("{path:?}: {e}"))
+        .unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let status = response.status();
+    let text = response.text().await.expect("response body");
+    assert!(status.is_success(), "{path:?}: {status} {text}");
+    serde_json::from_str(&text).expect("JSON answer")
 }
 
 /// `PUT _connector/{id}` as Kibana does for a self-managed GitLab connector.
@@ -163,7 +191,7 @@ pub async fn create_connector(es: &EsClient) {
 pub async fn create_connector_as(es: &EsClient, id: &str, index: &str, service_type: &str) {
     let body =
         json!({"index_name": index, "name": id, "service_type": service_type, "is_native": false});
-    call(es, Method::PUT, &["_connector", id], Some(body)).await;
+    call(es, Method::PUT, &["_connector", id], &[], Some(body)).await;
 }
 
 /// `PUT _connector/{id}/_configuration {"values": …}`.
@@ -178,6 +206,7 @@ pub async fn configure_connector(es: &EsClient, id: &str, token: &str, gitlab_ur
         es,
         Method::PUT,
         &["_connector", id, "_configuration"],
+        &[],
         Some(body),
     )
     .await;
@@ -190,6 +219,7 @@ pub async fn schedule_full(es: &EsClient, interval: &str) {
         es,
         Method::PUT,
         &["_connector", CONNECTOR, "_scheduling"],
+        &[],
         Some(body),
     )
     .await;
@@ -208,6 +238,7 @@ pub async fn cancel(es: &EsClient, job: &str) {
         es,
         Method::PUT,
         &["_connector", "_sync_job", job, "_cancel"],
+        &[],
         None,
     )
     .await;
@@ -220,28 +251,24 @@ pub async fn connector(es: &EsClient) -> Value {
 
 /// Connector `id` as `GET _connector/{id}` returns it.
 pub async fn connector_by_id(es: &EsClient, id: &str) -> Value {
-    call(es, Method::GET, &["_connector", id], None).await
+    call(es, Method::GET, &["_connector", id], &[], None).await
 }
 
 /// A job as `GET _connector/_sync_job/{id}` returns it.
 pub async fn job(es: &EsClient, id: &str) -> Value {
-    call(es, Method::GET, &["_connector", "_sync_job", id], None).await
+    call(es, Method::GET, &["_connector", "_sync_job", id], &[], None).await
 }
 
 /// All jobs of the connector.
 pub async fn jobs(es: &EsClient) -> Vec<Value> {
-    let found = es
-        .raw_json(
-            Method::GET,
-            &["_connector", "_sync_job"],
-            &[
-                ("connector_id", CONNECTOR.to_owned()),
-                ("size", "100".to_owned()),
-            ],
-            None,
-        )
-        .await
-        .expect("job list");
+    let found = call(
+        es,
+        Method::GET,
+        &["_connector", "_sync_job"],
+        &[("connector_id", CONNECTOR), ("size", "100")],
+        None,
+    )
+    .await;
     found["results"].as_array().cloned().unwrap_or_default()
 }
 
@@ -317,6 +344,7 @@ pub async fn set_draft(es: &EsClient, body: Value) {
         es,
         Method::PUT,
         &["_connector", CONNECTOR, "_filtering"],
+        &[],
         Some(body),
     )
     .await;

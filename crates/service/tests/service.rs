@@ -7,6 +7,7 @@ mod harness;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use es_client::Method;
 use gitlab_sim::Switches;
 use harness::*;
 
@@ -387,9 +388,14 @@ async fn cleanup_errors_orphaned_jobs_and_unsticks_a_connector_left_in_progress(
         "connector": {"id": "gone-connector", "index_name": "search-gone"},
         "created_at": "2026-01-01T00:00:00Z", "last_seen": "2026-01-01T00:00:00Z",
     });
-    es.index_doc(es_sim::JOBS_ALIAS, Some("orphan"), &orphan, None)
-        .await
-        .expect("orphan job");
+    call(
+        &es,
+        Method::PUT,
+        &[es_sim::JOBS_ALIAS, "_doc", "orphan"],
+        &[],
+        Some(orphan),
+    )
+    .await;
     es.update_doc(
         es_sim::CONNECTORS_ALIAS,
         CONNECTOR,

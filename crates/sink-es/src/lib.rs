@@ -2,7 +2,7 @@
 //!
 //! [`ElasticsearchSink`] implements `connector_core::Sink` over one content index:
 //!
-//! * the index is created when missing ([`mapping::index_body`], or bare like the reference);
+//! * the index is created when missing, with [`mapping::index_body`];
 //! * [`Sink::existing`](connector_core::Sink::existing) scrolls every document with `_source`
 //!   limited to the scope fields (`type`, `project_id`, `group_path`); no content hash is
 //!   stored, so `content_hash` is `None`;

@@ -3,7 +3,7 @@
 //! Deviation from the reference (which has created the index bare since 2024, spec §4.1): we
 //! pin the types of the fields every GitLab document has, so the first document cannot make
 //! ES guess them wrong (an `id` that looks numeric, a `_timestamp` string); everything else
-//! stays dynamic. Set `SinkSettings::create_with_mappings = false` for the reference behaviour.
+//! stays dynamic.
 
 use serde_json::{Value, json};
 

@@ -34,9 +34,6 @@ pub struct SinkSettings {
     pub error_monitor: ErrorMonitorSettings,
     /// How 429-rejected items are re-sent (attempts and linear back-off).
     pub item_retry: RetryPolicy,
-    /// Create a missing index with [`crate::mapping::index_body`] (true) or bare, as the
-    /// reference does since 2024 (false).
-    pub create_with_mappings: bool,
 }
 
 impl SinkSettings {
@@ -51,7 +48,6 @@ impl SinkSettings {
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
             error_monitor: ErrorMonitorSettings::default(),
             item_retry: RetryPolicy::default(),
-            create_with_mappings: true,
         }
     }
 
@@ -72,7 +68,6 @@ impl SinkSettings {
             max_concurrency: bulk.max_concurrency,
             error_monitor: bulk.error_monitor.clone(),
             item_retry,
-            create_with_mappings: true,
         }
     }
 }

@@ -47,8 +47,11 @@ impl ElasticsearchSink {
         }
         let index = &self.settings.index;
         if !self.client.index_or_alias_exists(index).await? {
-            let body = self.settings.create_with_mappings.then(mapping::index_body);
-            match self.client.create_index(index, body.as_ref()).await {
+            match self
+                .client
+                .create_index(index, &mapping::index_body())
+                .await
+            {
                 Ok(()) => tracing::info!(%index, "created the content index"),
                 Err(err) if err.error_type() == Some("resource_already_exists_exception") => {}
                 Err(err) => return Err(err.into()),
@@ -56,11 +59,6 @@ impl ElasticsearchSink {
         }
         self.index_ready = true;
         Ok(())
-    }
-
-    /// Failed items seen so far in this sync.
-    pub fn total_errors(&self) -> u64 {
-        self.monitor.total_errors()
     }
 
     /// Sends the requests and returns each operation with its outcome, in order.

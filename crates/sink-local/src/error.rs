@@ -18,6 +18,12 @@ pub enum LocalIndexError {
         #[source]
         source: std::io::Error,
     },
+    /// Reading an index from a directory that is missing or empty: no sync wrote there yet.
+    #[error("no index at {path}: the directory is missing or empty")]
+    NoIndex {
+        /// The directory at fault.
+        path: PathBuf,
+    },
     /// The directory holds files but no `gitlab-connector-index.json` marker.
     #[error(
         "{path} is not a gitlab-connector index (no gitlab-connector-index.json); \

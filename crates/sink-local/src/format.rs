@@ -80,8 +80,13 @@ pub(crate) fn check_or_create(dir: &Path, create: bool) -> Result<MarkerState, L
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => true,
         Err(err) => return Err(io("list the directory", dir.to_owned())(err)),
     };
-    if !is_empty || !create {
+    if !is_empty {
         return Err(LocalIndexError::NotAnIndex {
+            path: dir.to_owned(),
+        });
+    }
+    if !create {
+        return Err(LocalIndexError::NoIndex {
             path: dir.to_owned(),
         });
     }

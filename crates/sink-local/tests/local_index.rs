@@ -347,11 +347,26 @@ fn directory_that_is_not_an_index_is_refused() {
     let err = LocalIndex::open_or_create(dir.path()).unwrap_err();
     assert!(matches!(err, LocalIndexError::NotAnIndex { .. }), "{err}");
     assert!(err.to_string().contains(&dir.path().display().to_string()));
-    let missing = dir.path().join("missing");
-    assert!(matches!(
-        search(&missing, "x", &options(&[])).unwrap_err(),
-        LocalIndexError::NotAnIndex { .. }
-    ));
+}
+
+#[test]
+fn reading_a_missing_or_empty_directory_says_there_is_no_index() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in [dir.path().join("missing"), dir.path().to_owned()] {
+        let err = search(&path, "x", &options(&[])).unwrap_err();
+        assert!(matches!(err, LocalIndexError::NoIndex { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "no index at {}: the directory is missing or empty",
+                path.display()
+            )
+        );
+        assert!(matches!(
+            sink_local::count_by_type(&path).unwrap_err(),
+            LocalIndexError::NoIndex { .. }
+        ));
+    }
 }
 
 #[test]

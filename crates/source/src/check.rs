@@ -100,7 +100,8 @@ pub async fn check(client: &GitlabClient, settings: &SourceSettings) -> CheckRep
             // dropped, those events are discarded at once.
             let (tx, rx) = tokio::sync::mpsc::channel(1);
             drop(rx);
-            if let Err(error) = explicit_projects(client, paths, &Emitter::new(tx)).await {
+            let origin = &settings.projects_origin;
+            if let Err(error) = explicit_projects(client, paths, origin, &Emitter::new(tx)).await {
                 report.problems.push(error.to_string());
             }
         }

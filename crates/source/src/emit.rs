@@ -86,21 +86,20 @@ impl Emitter {
         self.send(Ok(SourceEvent::Skipped { what, reason })).await
     }
 
-    /// Reports a scope whose listing did not complete.
+    /// Reports a scope whose listing did not complete (the sync engine logs it, once).
     pub(crate) async fn incomplete(
         &self,
         scope: ScopeKey,
         reason: impl Into<String>,
     ) -> Result<(), Closed> {
         let reason = reason.into();
-        tracing::warn!(scope = %scope, reason = %reason, "listing incomplete");
         self.send(Ok(SourceEvent::Incomplete { scope, reason }))
             .await
     }
 
-    /// Ends the stream with a fatal error.
+    /// Ends the stream with a fatal error. It is not logged here: the consumer gets it as a
+    /// value and reports it once (the CLI's `error:` line, the service's job state and log).
     pub(crate) async fn fatal(&self, error: Error) {
-        tracing::error!(error = %error, "source failed");
         // Nothing to do when the consumer is already gone.
         let _ = self.send(Err(Box::new(error))).await;
     }

@@ -32,12 +32,14 @@ pub enum Error {
     },
     /// Configured projects that do not exist or are not visible to the token.
     #[error(
-        "project(s) not found or not visible to this token: {}; check the paths (see `projects:` \
-         in config.yml) and the token's access",
+        "project(s) not found or not visible to this token: {}; check the paths in {origin} and \
+         the token's access",
         paths.join(", ")
     )]
     ProjectsNotFound {
         /// The configured paths, as typed.
         paths: Vec<String>,
+        /// Where the list was written ([`crate::SourceSettings::projects_origin`]).
+        origin: String,
     },
 }

@@ -46,7 +46,7 @@ pub(crate) async fn run(client: GitlabClient, settings: SourceSettings, out: Emi
     let projects: BoxStream<'static, Result<Project, Error>> = match &settings.projects {
         ProjectSelection::All => select::member_projects(client.clone(), out.clone()),
         ProjectSelection::Paths(paths) => {
-            match select::explicit_projects(&client, paths, &out).await {
+            match select::explicit_projects(&client, paths, &settings.projects_origin, &out).await {
                 Ok(projects) => stream::iter(projects.into_iter().map(Ok)).boxed(),
                 Err(error) => return out.fatal(error).await,
             }

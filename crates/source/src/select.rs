@@ -54,6 +54,7 @@ pub(crate) fn member_projects(
 pub(crate) async fn explicit_projects(
     client: &GitlabClient,
     paths: &[String],
+    origin: &str,
     out: &Emitter,
 ) -> Result<Vec<Project>, Error> {
     let mut found: Vec<Project> = Vec::new();
@@ -74,7 +75,7 @@ pub(crate) async fn explicit_projects(
             found.extend(page.nodes);
         }
     }
-    order_and_check(paths, found)
+    order_and_check(paths, origin, found)
 }
 
 /// Reports a project-list page's GraphQL errors and the projects that did not decode. A
@@ -122,9 +123,10 @@ fn node_project_id(node: &RawValue) -> Option<String> {
 }
 
 /// Keeps one project per configured path (case-insensitive), in configuration order, or
-/// names every path that matched nothing.
+/// names every path that matched nothing, and `origin`, where the list was written.
 pub(crate) fn order_and_check(
     paths: &[String],
+    origin: &str,
     found: Vec<Project>,
 ) -> Result<Vec<Project>, Error> {
     let mut missing = Vec::new();
@@ -145,7 +147,10 @@ pub(crate) fn order_and_check(
     if missing.is_empty() {
         Ok(selected)
     } else {
-        Err(Error::ProjectsNotFound { paths: missing })
+        Err(Error::ProjectsNotFound {
+            paths: missing,
+            origin: origin.to_owned(),
+        })
     }
 }
 
@@ -165,11 +170,15 @@ mod tests {
     fn configured_paths_match_case_insensitively_and_missing_ones_are_all_named() {
         let found = vec![project("Acme/App", 1), project("acme/lib", 2)];
         let paths = vec!["acme/app".to_owned(), "ACME/LIB".to_owned()];
-        let selected = order_and_check(&paths, found.clone()).expect("both found");
+        let selected = order_and_check(&paths, "`--projects`", found.clone()).expect("both found");
         assert_eq!(selected.len(), 2);
         let paths = vec!["acme/app".to_owned(), "x/y".to_owned(), "z/w".to_owned()];
-        match order_and_check(&paths, found) {
-            Err(Error::ProjectsNotFound { paths }) => assert_eq!(paths, ["x/y", "z/w"]),
+        match order_and_check(&paths, "`--projects`", found) {
+            Err(error @ Error::ProjectsNotFound { .. }) => assert_eq!(
+                error.to_string(),
+                "project(s) not found or not visible to this token: x/y, z/w; check the paths in \
+                 `--projects` and the token's access"
+            ),
             other => panic!("expected ProjectsNotFound, got {other:?}"),
         }
     }

@@ -21,6 +21,9 @@ pub const README_MAX_BYTES: u64 = 10 * 1024 * 1024;
 /// 16, the last 4 of the 20 large projects still did: bench/README.md, "Third round").
 pub const DEFAULT_PROJECT_CONCURRENCY: usize = 32;
 
+/// [`SourceSettings::projects_origin`] when the caller does not say.
+const DEFAULT_PROJECTS_ORIGIN: &str = "the configured project list";
+
 /// Which projects to sync.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProjectSelection {
@@ -121,6 +124,9 @@ pub type Planner = Arc<dyn Fn(&str) -> Option<ProjectOverrides> + Send + Sync>;
 pub struct SourceSettings {
     /// Which projects to sync.
     pub projects: ProjectSelection,
+    /// Where the project list was written (a flag, a settings key, a Kibana field), named when
+    /// a listed project is not found.
+    pub projects_origin: String,
     /// Which object kinds to sync (projects themselves are always emitted).
     pub kinds: BTreeSet<ObjectKind>,
     /// Projects synced at once (≥ 1).
@@ -146,6 +152,7 @@ impl fmt::Debug for SourceSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SourceSettings")
             .field("projects", &self.projects)
+            .field("projects_origin", &self.projects_origin)
             .field("kinds", &self.kinds)
             .field("project_concurrency", &self.project_concurrency)
             .field("readme_max_bytes", &self.readme_max_bytes)
@@ -163,6 +170,7 @@ impl Default for SourceSettings {
     fn default() -> Self {
         SourceSettings {
             projects: ProjectSelection::All,
+            projects_origin: DEFAULT_PROJECTS_ORIGIN.to_owned(),
             kinds: ObjectKind::ALL.into_iter().collect(),
             project_concurrency: DEFAULT_PROJECT_CONCURRENCY,
             readme_max_bytes: README_MAX_BYTES,
@@ -205,6 +213,7 @@ impl SourceSettings {
     fn listing_copy(&self) -> SourceSettings {
         SourceSettings {
             projects: ProjectSelection::All,
+            projects_origin: String::new(),
             kinds: self.kinds.clone(),
             project_concurrency: self.project_concurrency,
             readme_max_bytes: self.readme_max_bytes,

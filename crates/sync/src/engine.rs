@@ -212,12 +212,7 @@ impl RunState {
                 self.accept_document(doc, Read::InPart, filter, progress)
             }
             SourceEvent::Incomplete { scope, reason } => {
-                tracing::warn!(%scope, %reason, "listing incomplete; its stale documents are kept");
-                self.incomplete_listed.push(Listed {
-                    what: scope.to_string(),
-                    reason,
-                });
-                self.incomplete.insert(scope);
+                self.incomplete_scope(scope, reason);
                 None
             }
             SourceEvent::Skipped { what, reason } => {
@@ -229,6 +224,21 @@ impl RunState {
                 None
             }
         }
+    }
+
+    /// Records a scope whose listing did not complete. A scope is logged and listed once, with
+    /// the first reason given for it; later reasons go to the debug log.
+    fn incomplete_scope(&mut self, scope: ScopeKey, reason: String) {
+        if self.incomplete.contains(&scope) {
+            tracing::debug!(%scope, %reason, "listing incomplete, once more");
+            return;
+        }
+        tracing::warn!(%scope, %reason, "listing incomplete; its stale documents are kept");
+        self.incomplete_listed.push(Listed {
+            what: scope.to_string(),
+            reason,
+        });
+        self.incomplete.insert(scope);
     }
 
     /// Handles one document: filtered, counted, skipped when unchanged, and batched. A document
@@ -285,7 +295,7 @@ impl RunState {
             .await
             .map_err(sink_error("writing documents"))?;
         let failed = report.failed.len() as u64;
-        progress.add_written(report.created, report.updated, failed, report.bytes);
+        progress.add_written(report.created, report.updated, report.bytes);
         self.failed_count += failed;
         for (id, reason) in report.failed {
             tracing::warn!(%id, %reason, "document refused by the index");

@@ -13,7 +13,6 @@ pub struct SyncProgress {
     updated: AtomicU64,
     unchanged: AtomicU64,
     deleted: AtomicU64,
-    failed: AtomicU64,
     bytes: AtomicU64,
 }
 
@@ -32,10 +31,9 @@ impl SyncProgress {
         }
     }
 
-    pub(crate) fn add_written(&self, created: u64, updated: u64, failed: u64, bytes: u64) {
+    pub(crate) fn add_written(&self, created: u64, updated: u64, bytes: u64) {
         self.created.fetch_add(created, Ordering::Relaxed);
         self.updated.fetch_add(updated, Ordering::Relaxed);
-        self.failed.fetch_add(failed, Ordering::Relaxed);
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 
@@ -53,11 +51,6 @@ impl SyncProgress {
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
             .clone()
-    }
-
-    /// Documents received so far, all types.
-    pub fn documents(&self) -> u64 {
-        self.by_type().values().sum()
     }
 
     /// Documents written that were new to the sink.
@@ -78,11 +71,6 @@ impl SyncProgress {
     /// Stale documents deleted.
     pub fn deleted(&self) -> u64 {
         self.deleted.load(Ordering::Relaxed)
-    }
-
-    /// Documents the sink refused.
-    pub fn failed(&self) -> u64 {
-        self.failed.load(Ordering::Relaxed)
     }
 
     /// Bytes of `_source` written.

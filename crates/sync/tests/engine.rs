@@ -83,6 +83,42 @@ async fn incomplete_scope_keeps_its_stale_documents() {
 }
 
 #[tokio::test]
+async fn a_scope_reported_incomplete_several_times_is_listed_once_with_its_first_reason() {
+    let issues = |project: &str| ScopeKey::Project {
+        project_id: project.into(),
+        kind: ObjectKind::Issues,
+    };
+    let incomplete = |project: &str, reason: &str| {
+        Ok(SourceEvent::Incomplete {
+            scope: issues(project),
+            reason: reason.into(),
+        })
+    };
+    let events = vec![
+        incomplete("1", "notes of #1 failed"),
+        incomplete("2", "500 after retries"),
+        incomplete("1", "notes of #2 failed"),
+        incomplete("1", "notes of #1 failed"),
+    ];
+    let report = sync(&mut MemorySink::default(), events, &SyncOptions::default())
+        .await
+        .expect("sync");
+    let listed: Vec<(&str, &str)> = report
+        .incomplete_scopes
+        .iter()
+        .map(|listed| (listed.what.as_str(), listed.reason.as_str()))
+        .collect();
+    let (one, two) = (issues("1").to_string(), issues("2").to_string());
+    assert_eq!(
+        listed,
+        [
+            (one.as_str(), "notes of #1 failed"),
+            (two.as_str(), "500 after retries")
+        ]
+    );
+}
+
+#[tokio::test]
 async fn a_document_read_in_part_never_overwrites_its_stored_copy() {
     let mut sink = MemorySink::with_docs([issue("1", 1, "complete, with every note")]);
     let events = vec![

@@ -38,6 +38,12 @@ fn a_wrong_token_fails_clearly_without_printing_the_token() {
         "token leaked: {}",
         run.stderr
     );
+    assert_eq!(
+        run.stderr.matches("401 Unauthorized").count(),
+        1,
+        "the error is printed once: {}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -54,10 +60,64 @@ fn unknown_project_paths_stop_the_sync_before_it_starts_and_are_all_listed() {
         run.stderr
     );
     assert_eq!(
+        run.stderr.matches("nope/missing-two").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("check the paths in `--projects` (or GITLAB_PROJECTS)")
+            && !run.stderr.contains("config.yml"),
+        "{}",
+        run.stderr
+    );
+
+    let settings = tempfile::tempdir().expect("tempdir");
+    let file = settings.path().join("sync.yml");
+    std::fs::write(&file, format!("gitlab:\n  projects: [{list}]\n")).expect("write");
+    let run = sync(
+        &sim,
+        dir.path(),
+        &["-c", file.to_str().expect("utf-8 path")],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "check the paths in `gitlab.projects` of {}",
+            file.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
         sink_local::count_by_type(dir.path())
             .map(|c| c.values().sum::<u64>())
             .unwrap_or(0),
         0
+    );
+}
+
+#[test]
+fn search_without_an_index_says_how_to_create_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("no-index-here");
+    let output = connector()
+        .args(["search", "anything", "--index-dir"])
+        .arg(&missing)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    let shown = missing.display();
+    assert!(
+        stderr.contains(&format!("error: no index at {shown}"))
+            && stderr.contains(&format!("`gitlab-connector sync --index-dir {shown}`")),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("choose an empty or new directory"),
+        "{stderr}"
     );
 }
 
@@ -170,17 +230,33 @@ fn log_level_takes_service_level_names_and_refuses_other_words() {
         run.stderr
     );
 
-    let mut command = connector();
-    command.env("GITLAB_CONNECTOR_LOG", "gitlab_client=debug,warn");
-    command.args([
-        "sync",
-        "--gitlab-url",
-        &sim.url,
-        "--token",
-        crate::util::TOKEN,
-    ]);
-    command.arg("--index-dir").arg(dir.path());
-    let run = finish(command.output().expect("runs"));
+    // `sync` with environment variable `var` set to `value`.
+    let sync_with = |var: &str, value: &str| {
+        let mut command = connector();
+        command.env(var, value);
+        command.args(["sync", "--gitlab-url", &sim.url]);
+        command.args(["--token", crate::util::TOKEN, "--index-dir"]);
+        command.arg(dir.path());
+        finish(command.output().expect("runs"))
+    };
+    let run = sync_with("RUST_LOG", "warning");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("WARN"),
+        "RUST_LOG=warning logs warnings: {}",
+        run.stderr
+    );
+
+    let run = sync_with("RUST_LOG", "verbose");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: RUST_LOG: `verbose` is not a log level: use error (or critical)"),
+        "{}",
+        run.stderr
+    );
+
+    let run = sync_with("GITLAB_CONNECTOR_LOG", "gitlab_client=debug,warn");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("DEBUG"), "{}", run.stderr);
 }

@@ -84,6 +84,22 @@ fn a_merge_request_whose_follow_ups_fail_keeps_its_complete_stored_copy() {
 
     let run = sync(&sim, dir.path(), &["--max-attempts", "1"]);
     assert_eq!(run.code, 2, "partial exit code expected: {}", run.stderr);
+    // Several merge requests of a project fail their follow-ups: its scope is listed and
+    // logged once all the same.
+    let scopes: Vec<&str> = run.summary["incomplete_scopes"]
+        .as_array()
+        .expect("incomplete list")
+        .iter()
+        .filter_map(|scope| scope["what"].as_str())
+        .collect();
+    let distinct: std::collections::BTreeSet<&str> = scopes.iter().copied().collect();
+    assert_eq!(scopes.len(), distinct.len(), "{scopes:?}");
+    assert_eq!(
+        run.stderr.matches("listing incomplete").count(),
+        scopes.len(),
+        "{}",
+        run.stderr
+    );
     assert_eq!(
         note_counts(dir.path()),
         before,

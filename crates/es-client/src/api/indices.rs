@@ -38,24 +38,13 @@ impl EsClient {
         }))
     }
 
-    /// `PUT /{index}` with optional settings/mappings; an index that already exists is
+    /// `PUT /{index}` with `body` (settings and mappings); an index that already exists is
     /// `Api { error_type: "resource_already_exists_exception" }`.
-    pub async fn create_index(&self, index: &str, body: Option<&Value>) -> Result<(), EsError> {
-        let body = body.map_or(Body::Empty, Body::json);
-        self.send(Method::PUT, self.url(&[index], &[]), body)
+    pub async fn create_index(&self, index: &str, body: &Value) -> Result<(), EsError> {
+        self.send(Method::PUT, self.url(&[index], &[]), Body::json(body))
             .await?
             .ok()
             .map(|_| ())
-    }
-
-    /// `GET /{index}/_mapping`.
-    pub async fn get_mapping(&self, index: &str) -> Result<Value, EsError> {
-        self.call(
-            Method::GET,
-            self.url(&[index, "_mapping"], &[]),
-            Body::Empty,
-        )
-        .await
     }
 
     /// `POST /{index}/_refresh?ignore_unavailable=true`.

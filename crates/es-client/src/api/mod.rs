@@ -8,4 +8,4 @@ mod search;
 mod sync_job;
 
 pub use connector::FilteringValidationBody;
-pub use sync_job::{SyncJobListParams, SyncJobStats};
+pub use sync_job::SyncJobStats;
