@@ -19,7 +19,7 @@ use sync_rules::SyncRules;
 use tokio_util::sync::CancellationToken;
 
 use crate::gitlab_config;
-use crate::job_finish::{JobEnd, finish};
+use crate::job_finish::{JobCounts, JobEnd, finish};
 use crate::job_watch::{WatchVerdict, mib, watch};
 use crate::names::{JobStatus, SERVICE_TYPE};
 use crate::state::ServiceState;
@@ -209,13 +209,17 @@ fn decide(
     verdict: &WatchVerdict,
     token: &CancellationToken,
 ) -> JobEnd {
-    let live = |status: JobStatus, error: Option<String>| JobEnd {
-        status,
-        error,
-        indexed: progress.indexed(),
-        deleted: progress.deleted(),
-        volume_mib: mib(progress.bytes()),
-        ..JobEnd::failed(String::new())
+    let live = |status: JobStatus, error: Option<String>| {
+        let counts = JobCounts {
+            indexed: progress.indexed(),
+            deleted: progress.deleted(),
+            volume_mib: mib(progress.bytes()),
+        };
+        JobEnd {
+            status,
+            error,
+            ..JobEnd::failed(String::new(), counts)
+        }
     };
     if let Some(reason) = verdict.lost_reason() {
         return live(JobStatus::Error, Some(reason));
@@ -233,9 +237,11 @@ fn decide(
             let end = JobEnd {
                 status: JobStatus::Completed,
                 error: None,
-                indexed: report.indexed(),
-                deleted: report.deleted,
-                volume_mib: mib(report.bytes_written),
+                counts: Some(JobCounts {
+                    indexed: report.indexed(),
+                    deleted: report.deleted,
+                    volume_mib: mib(report.bytes_written),
+                }),
                 note: None,
                 metadata: serde_json::Map::new(),
             };

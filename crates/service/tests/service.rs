@@ -413,3 +413,49 @@ async fn cleanup_errors_orphaned_jobs_and_unsticks_a_connector_left_in_progress(
     .await;
     service.stop().await.expect("clean stop");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cleanup_errors_an_idle_job_and_keeps_the_counts_it_reported() {
+    let (_es_state, es_url) = start_es().await;
+    let es = kibana(&es_url);
+    create_connector(&es).await;
+    // A job of ours whose service died: its last `_stats` said 42 indexed, 3 deleted, 7 MiB.
+    let idle = serde_json::json!({
+        "status": "in_progress", "job_type": "full", "trigger_method": "on_demand",
+        "connector": {"id": CONNECTOR, "index_name": INDEX},
+        "created_at": "2026-01-01T00:00:00Z", "last_seen": "2026-01-01T00:00:00Z",
+        "indexed_document_count": 42, "deleted_document_count": 3,
+        "indexed_document_volume": 7, "total_document_count": 0,
+    });
+    es.index_doc(es_sim::JOBS_ALIAS, Some("idle"), &idle, None)
+        .await
+        .expect("idle job");
+    es.update_doc(
+        es_sim::CONNECTORS_ALIAS,
+        CONNECTOR,
+        &serde_json::json!({"last_sync_status": "in_progress"}),
+        None,
+    )
+    .await
+    .expect("connector left in progress");
+
+    let service = Service::start(settings(&es_url));
+    let job = wait_job_status(&es, "idle", "error", Duration::from_secs(10)).await;
+    assert_eq!(
+        job["error"],
+        "The job has not seen any update for some time."
+    );
+    assert!(job["completed_at"].is_string(), "{job}");
+    assert_eq!(job["indexed_document_count"], 42, "{job}");
+    assert_eq!(job["deleted_document_count"], 3, "{job}");
+    assert_eq!(job["indexed_document_volume"], 7, "{job}");
+    let after = wait_for("the connector summary", Duration::from_secs(10), || async {
+        let c = connector(&es).await;
+        (c["last_sync_status"] == "error").then_some(c)
+    })
+    .await;
+    assert_eq!(after["last_indexed_document_count"], 42, "{after}");
+    assert_eq!(after["last_deleted_document_count"], 3, "{after}");
+    assert_eq!(after["status"], "error", "{after}");
+    service.stop().await.expect("clean stop");
+}
