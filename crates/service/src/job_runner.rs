@@ -6,8 +6,10 @@
 //! writer wins; the winner re-reads the job after locking and gives the lock back when the
 //! job is no longer `pending`/`suspended` (a stale search result of a job already run).
 
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use es_client::{EsClient, EsError, EsSettings};
 use gitlab_client::GitlabClient;
@@ -108,7 +110,7 @@ pub async fn execute(state: Arc<ServiceState>, job: StoredJob, token: Cancellati
         stop_watch.clone(),
     ));
     tracing::info!(connector_id = %connector_id, %index, "sync started");
-    let result = sync(&state, &job, &progress, &token).await;
+    let result = until_stopped(sync(&state, &job, &progress, &token), &token).await;
     stop_watch.cancel();
     if let Err(error) = watcher.await {
         tracing::warn!(%error, "job watcher ended abnormally");
@@ -119,6 +121,30 @@ pub async fn execute(state: Arc<ServiceState>, job: StoredJob, token: Cancellati
 
 /// What the sync returned, before deciding the job's status.
 type SyncResult = Result<sync_engine::SyncReport, String>;
+
+/// How long a stopped job (Kibana cancel, shutdown) may take to wind down on its own before
+/// it is dropped where it stands: the sync engine stops between batches, but the steps before
+/// it (the GitLab ping, creating and listing the index) and a `_bulk` being retried do not
+/// watch the token, and GitLab or Elasticsearch not answering would hold them for minutes.
+pub const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// Runs `sync` until it ends, or until [`STOP_GRACE`] after `token` is canceled.
+async fn until_stopped(
+    sync: impl Future<Output = SyncResult>,
+    token: &CancellationToken,
+) -> SyncResult {
+    let stopped = async {
+        token.cancelled().await;
+        tokio::time::sleep(STOP_GRACE).await;
+    };
+    tokio::select! {
+        result = sync => result,
+        () = stopped => {
+            tracing::warn!(grace_ms = STOP_GRACE.as_millis() as u64, "the job did not stop within its grace period; dropping it");
+            Err("stopped".to_owned())
+        }
+    }
+}
 
 async fn sync(
     state: &ServiceState,

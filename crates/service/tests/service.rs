@@ -459,3 +459,28 @@ async fn cleanup_errors_an_idle_job_and_keeps_the_counts_it_reported() {
     assert_eq!(after["status"], "error", "{after}");
     service.stop().await.expect("clean stop");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_stuck_on_a_gitlab_that_does_not_answer_is_canceled_promptly() {
+    let (_es_state, es_url) = start_es().await;
+    let (gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let service = Service::start(settings(&es_url));
+    connected(&es, &gl_url).await;
+
+    // GitLab now holds every request for a minute (then 504, retried): the job's ping hangs.
+    gl.set_switches(Switches {
+        fault_timeout_rate: 1.0,
+        timeout_hold_ms: 60_000,
+        ..Switches::default()
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let id = request_sync(&es).await;
+    wait_job_status(&es, &id, "in_progress", Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    cancel(&es, &id).await;
+    let job = wait_job_status(&es, &id, "canceled", Duration::from_secs(15)).await;
+    assert!(job["canceled_at"].is_string(), "{job}");
+    assert_eq!(connector(&es).await["last_sync_status"], "canceled");
+    service.stop().await.expect("clean stop");
+}
