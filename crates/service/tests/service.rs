@@ -484,3 +484,24 @@ async fn a_job_stuck_on_a_gitlab_that_does_not_answer_is_canceled_promptly() {
     assert_eq!(connector(&es).await["last_sync_status"], "canceled");
     service.stop().await.expect("clean stop");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_does_not_wait_for_a_health_ping_gitlab_does_not_answer() {
+    let (_es_state, es_url) = start_es().await;
+    let (gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let service = Service::start(settings(&es_url));
+    connected(&es, &gl_url).await;
+
+    gl.set_switches(Switches {
+        fault_timeout_rate: 1.0,
+        timeout_hold_ms: 60_000,
+        ..Switches::default()
+    });
+    // A few poll periods: the scheduler's tick is now waiting on the ping.
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    tokio::time::timeout(Duration::from_secs(5), service.stop())
+        .await
+        .expect("the service stops within 5 s")
+        .expect("clean stop");
+}
