@@ -13,6 +13,10 @@ use crate::names::{ConnectorStatus, JobStatus, now_rfc3339};
 use crate::state::ServiceState;
 use crate::store;
 
+/// The connector's error when its job vanished while it ran (the reference's text): the
+/// start lock (`last_sync_status: in_progress`) is released with it.
+pub const JOB_NOT_FOUND: &str = "Couldn't find the job";
+
 /// Most incomplete scopes named in the connector's one-line summary.
 const SUMMARY_SCOPES: usize = 5;
 
@@ -95,8 +99,9 @@ impl JobEnd {
     }
 }
 
-/// Writes the job's end and the connector summary. ES errors are logged: the cleanup loop
-/// repairs a job whose end could not be written.
+/// Writes the job's end and the connector summary; when the job was deleted meanwhile, only
+/// the connector's (`error`, "Couldn't find the job", spec §3.8 8d). ES errors are logged: the
+/// cleanup loop repairs a job whose end could not be written.
 pub async fn finish(
     state: &ServiceState,
     job_id: &str,
@@ -107,7 +112,17 @@ pub async fn finish(
     let stored = match store::get_job(&state.es, job_id).await {
         Ok(Some(job)) => Some(job),
         Ok(None) => {
-            tracing::warn!("the job vanished; nothing to record");
+            tracing::warn!("the job vanished; recording that on the connector");
+            let doc = json!({
+                "last_synced": now_rfc3339(),
+                "status": ConnectorStatus::Error.as_str(),
+                "error": JOB_NOT_FOUND,
+                "last_sync_status": JobStatus::Error.as_str(),
+                "last_sync_error": JOB_NOT_FOUND,
+            });
+            if let Err(error) = store::update_connector(&state.es, connector_id, &doc, None).await {
+                tracing::error!(%error, "cannot write the connector's sync summary");
+            }
             return;
         }
         Err(error) => {

@@ -505,3 +505,40 @@ async fn shutdown_does_not_wait_for_a_health_ping_gitlab_does_not_answer() {
         .expect("the service stops within 5 s")
         .expect("clean stop");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_deleted_while_it_runs_releases_the_connector_with_an_error() {
+    let (_es_state, es_url) = start_es().await;
+    let (gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let service = Service::start(settings(&es_url));
+    connected(&es, &gl_url).await;
+
+    gl.set_switches(Switches {
+        latency_ms: 60,
+        ..Switches::default()
+    });
+    let id = request_sync(&es).await;
+    wait_job_status(&es, &id, "in_progress", Duration::from_secs(10)).await;
+    es.raw_json(
+        es_client::Method::DELETE,
+        &["_connector", "_sync_job", &id],
+        &[],
+        None,
+    )
+    .await
+    .expect("job deleted");
+    let after = wait_for(
+        "the connector released",
+        Duration::from_secs(10),
+        || async {
+            let c = connector(&es).await;
+            (c["last_sync_status"] != "in_progress").then_some(c)
+        },
+    )
+    .await;
+    assert_eq!(after["last_sync_status"], "error", "{after}");
+    assert_eq!(after["last_sync_error"], "Couldn't find the job", "{after}");
+    assert!(after["last_synced"].is_string(), "{after}");
+    service.stop().await.expect("clean stop");
+}
