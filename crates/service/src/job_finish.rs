@@ -194,7 +194,8 @@ pub async fn finish(
         "last_sync_status": end.status.as_str(),
         "last_sync_error": error.clone().or_else(|| end.note.clone()),
     });
-    if let Some(counts) = counts {
+    // A suspended job runs again from scratch: its partial counts are not the last sync's.
+    if let Some(counts) = counts.filter(|_| end.status != JobStatus::Suspended) {
         summary["last_indexed_document_count"] = json!(counts.indexed);
         summary["last_deleted_document_count"] = json!(counts.deleted);
     }

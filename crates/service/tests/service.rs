@@ -127,7 +127,14 @@ async fn shutdown_suspends_the_running_job_and_a_restarted_service_completes_it(
     service.stop().await.expect("clean stop");
     let job = job(&es, &id).await;
     assert_eq!(job["status"], "suspended", "{job}");
-    assert_eq!(connector(&es).await["last_sync_status"], "suspended");
+    let suspended = connector(&es).await;
+    assert_eq!(suspended["last_sync_status"], "suspended");
+    assert_eq!(suspended["status"], "connected");
+    // Counts of the last sync are those of a terminal job (spec §3.8 8d), not a partial run.
+    assert!(
+        suspended["last_indexed_document_count"].is_null(),
+        "{suspended}"
+    );
 
     gl.set_switches(Switches::default());
     let restarted = Service::start(settings(&es_url));
