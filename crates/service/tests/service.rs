@@ -394,24 +394,11 @@ async fn cleanup_errors_orphaned_jobs_and_unsticks_a_connector_left_in_progress(
         "connector": {"id": "gone-connector", "index_name": "search-gone"},
         "created_at": "2026-01-01T00:00:00Z", "last_seen": "2026-01-01T00:00:00Z",
     });
-    es.index_doc(es_sim::JOBS_ALIAS, Some("orphan"), &orphan, None)
-        .await
-        .expect("orphan job");
-    es.update_doc(
-        es_sim::CONNECTORS_ALIAS,
-        CONNECTOR,
-        &serde_json::json!({"last_sync_status": "in_progress"}),
-        None,
-    )
-    .await
-    .expect("stuck connector");
+    plant_job(&es, "orphan", &orphan).await;
+    leave_in_progress(&es).await;
 
     let service = Service::start(settings(&es_url));
-    let job = wait_job_status(&es, "orphan", "error", Duration::from_secs(10)).await;
-    assert_eq!(
-        job["error"],
-        "The job has not seen any update for some time."
-    );
+    wait_idle_error(&es, "orphan").await;
     wait_for(
         "the connector un-stuck",
         Duration::from_secs(10),
@@ -434,24 +421,11 @@ async fn cleanup_errors_an_idle_job_and_keeps_the_counts_it_reported() {
         "indexed_document_count": 42, "deleted_document_count": 3,
         "indexed_document_volume": 7, "total_document_count": 0,
     });
-    es.index_doc(es_sim::JOBS_ALIAS, Some("idle"), &idle, None)
-        .await
-        .expect("idle job");
-    es.update_doc(
-        es_sim::CONNECTORS_ALIAS,
-        CONNECTOR,
-        &serde_json::json!({"last_sync_status": "in_progress"}),
-        None,
-    )
-    .await
-    .expect("connector left in progress");
+    plant_job(&es, "idle", &idle).await;
+    leave_in_progress(&es).await;
 
     let service = Service::start(settings(&es_url));
-    let job = wait_job_status(&es, "idle", "error", Duration::from_secs(10)).await;
-    assert_eq!(
-        job["error"],
-        "The job has not seen any update for some time."
-    );
+    let job = wait_idle_error(&es, "idle").await;
     assert!(job["completed_at"].is_string(), "{job}");
     assert_eq!(job["indexed_document_count"], 42, "{job}");
     assert_eq!(job["deleted_document_count"], 3, "{job}");
@@ -469,18 +443,9 @@ async fn cleanup_errors_an_idle_job_and_keeps_the_counts_it_reported() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_stuck_on_a_gitlab_that_does_not_answer_is_canceled_promptly() {
-    let (_es_state, es_url) = start_es().await;
-    let (gl, gl_url) = start_gitlab().await;
-    let es = kibana(&es_url);
-    let service = Service::start(settings(&es_url));
-    connected(&es, &gl_url).await;
-
-    // GitLab now holds every request for a minute (then 504, retried): the job's ping hangs.
-    gl.set_switches(Switches {
-        fault_timeout_rate: 1.0,
-        timeout_hold_ms: 60_000,
-        ..Switches::default()
-    });
+    let (es, gl, service) = connected_service().await;
+    // The job's ping now hangs.
+    silence_gitlab(&gl);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let id = request_sync(&es).await;
     wait_job_status(&es, &id, "in_progress", Duration::from_secs(10)).await;
@@ -494,17 +459,8 @@ async fn a_job_stuck_on_a_gitlab_that_does_not_answer_is_canceled_promptly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_does_not_wait_for_a_health_ping_gitlab_does_not_answer() {
-    let (_es_state, es_url) = start_es().await;
-    let (gl, gl_url) = start_gitlab().await;
-    let es = kibana(&es_url);
-    let service = Service::start(settings(&es_url));
-    connected(&es, &gl_url).await;
-
-    gl.set_switches(Switches {
-        fault_timeout_rate: 1.0,
-        timeout_hold_ms: 60_000,
-        ..Switches::default()
-    });
+    let (_es, gl, service) = connected_service().await;
+    silence_gitlab(&gl);
     // A few poll periods: the scheduler's tick is now waiting on the ping.
     tokio::time::sleep(Duration::from_millis(1_000)).await;
     tokio::time::timeout(Duration::from_secs(5), service.stop())
@@ -515,18 +471,7 @@ async fn shutdown_does_not_wait_for_a_health_ping_gitlab_does_not_answer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_deleted_while_it_runs_releases_the_connector_with_an_error() {
-    let (_es_state, es_url) = start_es().await;
-    let (gl, gl_url) = start_gitlab().await;
-    let es = kibana(&es_url);
-    let service = Service::start(settings(&es_url));
-    connected(&es, &gl_url).await;
-
-    gl.set_switches(Switches {
-        latency_ms: 60,
-        ..Switches::default()
-    });
-    let id = request_sync(&es).await;
-    wait_job_status(&es, &id, "in_progress", Duration::from_secs(10)).await;
+    let (es, service, id) = slow_running_job().await;
     es.raw_json(
         es_client::Method::DELETE,
         &["_connector", "_sync_job", &id],
