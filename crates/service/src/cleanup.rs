@@ -80,7 +80,7 @@ async fn idle(state: &ServiceState) -> Result<(), EsError> {
             continue;
         }
         tracing::warn!(job_id = %job.id, "erroring an idle job");
-        let end = JobEnd::failed(IDLE_JOB_ERROR.to_owned());
+        let end = JobEnd::abandoned(IDLE_JOB_ERROR.to_owned());
         let connector = &job.doc.connector;
         finish(state, &job.id, &connector.id, &connector.index_name, &end).await;
     }

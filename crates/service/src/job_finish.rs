@@ -13,8 +13,23 @@ use crate::names::{ConnectorStatus, JobStatus, now_rfc3339};
 use crate::state::ServiceState;
 use crate::store;
 
+/// The connector's error when its job vanished while it ran (the reference's text): the
+/// start lock (`last_sync_status: in_progress`) is released with it.
+pub const JOB_NOT_FOUND: &str = "Couldn't find the job";
+
 /// Most incomplete scopes named in the connector's one-line summary.
 const SUMMARY_SCOPES: usize = 5;
+
+/// What a job did: the counters of its terminal write and of the connector's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobCounts {
+    /// Documents indexed.
+    pub indexed: u64,
+    /// Documents deleted.
+    pub deleted: u64,
+    /// MiB indexed.
+    pub volume_mib: u64,
+}
 
 /// How a job ended, with what it did.
 #[derive(Debug, Clone)]
@@ -23,12 +38,9 @@ pub struct JobEnd {
     pub status: JobStatus,
     /// The error shown in Kibana (`error` status only).
     pub error: Option<String>,
-    /// Documents indexed.
-    pub indexed: u64,
-    /// Documents deleted.
-    pub deleted: u64,
-    /// MiB indexed.
-    pub volume_mib: u64,
+    /// What the job did; `None` for a job given up on by the cleanup loop, whose counters
+    /// stay as its last `_stats` reported them (spec §3.9: the error write has no counters).
+    pub counts: Option<JobCounts>,
     /// Partial-sync note for the connector's `last_sync_error`.
     pub note: Option<String>,
     /// Extra job metadata (partial syncs).
@@ -36,16 +48,23 @@ pub struct JobEnd {
 }
 
 impl JobEnd {
-    /// An end with no counters (failures before the sync started).
-    pub fn failed(error: String) -> Self {
+    /// An `error` end with `counts`.
+    pub fn failed(error: String, counts: JobCounts) -> Self {
         JobEnd {
             status: JobStatus::Error,
             error: Some(error),
-            indexed: 0,
-            deleted: 0,
-            volume_mib: 0,
+            counts: Some(counts),
             note: None,
             metadata: Map::new(),
+        }
+    }
+
+    /// The `error` end of a job this process did not run (idle or orphaned): what it did is
+    /// unknown here, so the counters it reported are kept.
+    pub fn abandoned(error: String) -> Self {
+        JobEnd {
+            counts: None,
+            ..JobEnd::failed(error, JobCounts::default())
         }
     }
 
@@ -80,8 +99,9 @@ impl JobEnd {
     }
 }
 
-/// Writes the job's end and the connector summary. ES errors are logged: the cleanup loop
-/// repairs a job whose end could not be written.
+/// Writes the job's end and the connector summary; when the job was deleted meanwhile, only
+/// the connector's (`error`, "Couldn't find the job", spec §3.8 8d). ES errors are logged: the
+/// cleanup loop repairs a job whose end could not be written.
 pub async fn finish(
     state: &ServiceState,
     job_id: &str,
@@ -89,14 +109,27 @@ pub async fn finish(
     index: &str,
     end: &JobEnd,
 ) {
-    match store::get_job(&state.es, job_id).await {
-        Ok(Some(_)) => {}
+    let stored = match store::get_job(&state.es, job_id).await {
+        Ok(Some(job)) => Some(job),
         Ok(None) => {
-            tracing::warn!("the job vanished; nothing to record");
+            tracing::warn!("the job vanished; recording that on the connector");
+            let doc = json!({
+                "last_synced": now_rfc3339(),
+                "status": ConnectorStatus::Error.as_str(),
+                "error": JOB_NOT_FOUND,
+                "last_sync_status": JobStatus::Error.as_str(),
+                "last_sync_error": JOB_NOT_FOUND,
+            });
+            if let Err(error) = store::update_connector(&state.es, connector_id, &doc, None).await {
+                tracing::error!(%error, "cannot write the connector's sync summary");
+            }
             return;
         }
-        Err(error) => tracing::warn!(%error, "cannot re-read the job; writing its end anyway"),
-    }
+        Err(error) => {
+            tracing::warn!(%error, "cannot re-read the job; writing its end anyway");
+            None
+        }
+    };
     let connector_exists = matches!(
         store::get_connector(&state.es, connector_id).await,
         Ok(Some(_))
@@ -111,10 +144,12 @@ pub async fn finish(
         "last_seen": now,
         "status": end.status.as_str(),
         "error": end.error,
-        "indexed_document_count": end.indexed,
-        "indexed_document_volume": end.volume_mib,
-        "deleted_document_count": end.deleted,
     });
+    if let Some(counts) = end.counts {
+        doc["indexed_document_count"] = json!(counts.indexed);
+        doc["indexed_document_volume"] = json!(counts.volume_mib);
+        doc["deleted_document_count"] = json!(counts.deleted);
+    }
     if let Some(total) = total {
         doc["total_document_count"] = json!(total);
     }
@@ -145,22 +180,33 @@ pub async fn finish(
         JobStatus::Error => Some(end.error.clone().unwrap_or_else(|| "unknown error".into())),
         _ => None,
     };
-    let summary = json!({
+    let counts = end.counts.or_else(|| {
+        stored.as_ref().map(|job| JobCounts {
+            indexed: job.doc.indexed_document_count,
+            deleted: job.doc.deleted_document_count,
+            volume_mib: job.doc.indexed_document_volume,
+        })
+    });
+    let mut summary = json!({
         "last_synced": now,
         "status": connector_status.as_str(),
         "error": error,
         "last_sync_status": end.status.as_str(),
         "last_sync_error": error.clone().or_else(|| end.note.clone()),
-        "last_indexed_document_count": end.indexed,
-        "last_deleted_document_count": end.deleted,
     });
+    // A suspended job runs again from scratch: its partial counts are not the last sync's.
+    if let Some(counts) = counts.filter(|_| end.status != JobStatus::Suspended) {
+        summary["last_indexed_document_count"] = json!(counts.indexed);
+        summary["last_deleted_document_count"] = json!(counts.deleted);
+    }
     if let Err(error) = store::update_connector(&state.es, connector_id, &summary, None).await {
         tracing::error!(%error, "cannot write the connector's sync summary");
     }
+    let counts = counts.unwrap_or_default();
     tracing::info!(
         status = end.status.as_str(),
-        indexed = end.indexed,
-        deleted = end.deleted,
+        indexed = counts.indexed,
+        deleted = counts.deleted,
         total = total.unwrap_or(0),
         error = end.error.as_deref(),
         "sync ended"
@@ -189,7 +235,7 @@ mod tests {
     fn a_partial_sync_completes_and_records_its_incomplete_scopes() {
         let end = JobEnd {
             status: JobStatus::Completed,
-            ..JobEnd::failed(String::new())
+            ..JobEnd::failed(String::new(), JobCounts::default())
         };
         let scopes: Vec<(String, String)> = (0..7)
             .map(|i| (format!("issues of g/p{i}"), "HTTP 502".to_owned()))

@@ -6,8 +6,10 @@
 //! writer wins; the winner re-reads the job after locking and gives the lock back when the
 //! job is no longer `pending`/`suspended` (a stale search result of a job already run).
 
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use es_client::{EsClient, EsError, EsSettings};
 use gitlab_client::GitlabClient;
@@ -19,7 +21,7 @@ use sync_rules::SyncRules;
 use tokio_util::sync::CancellationToken;
 
 use crate::gitlab_config;
-use crate::job_finish::{JobEnd, finish};
+use crate::job_finish::{JobCounts, JobEnd, finish};
 use crate::job_watch::{WatchVerdict, mib, watch};
 use crate::names::{JobStatus, SERVICE_TYPE};
 use crate::state::ServiceState;
@@ -108,7 +110,7 @@ pub async fn execute(state: Arc<ServiceState>, job: StoredJob, token: Cancellati
         stop_watch.clone(),
     ));
     tracing::info!(connector_id = %connector_id, %index, "sync started");
-    let result = sync(&state, &job, &progress, &token).await;
+    let result = until_stopped(sync(&state, &job, &progress, &token), &token).await;
     stop_watch.cancel();
     if let Err(error) = watcher.await {
         tracing::warn!(%error, "job watcher ended abnormally");
@@ -119,6 +121,30 @@ pub async fn execute(state: Arc<ServiceState>, job: StoredJob, token: Cancellati
 
 /// What the sync returned, before deciding the job's status.
 type SyncResult = Result<sync_engine::SyncReport, String>;
+
+/// How long a stopped job (Kibana cancel, shutdown) may take to wind down on its own before
+/// it is dropped where it stands: the sync engine stops between batches, but the steps before
+/// it (the GitLab ping, creating and listing the index) and a `_bulk` being retried do not
+/// watch the token, and GitLab or Elasticsearch not answering would hold them for minutes.
+pub const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// Runs `sync` until it ends, or until [`STOP_GRACE`] after `token` is canceled.
+async fn until_stopped(
+    sync: impl Future<Output = SyncResult>,
+    token: &CancellationToken,
+) -> SyncResult {
+    let stopped = async {
+        token.cancelled().await;
+        tokio::time::sleep(STOP_GRACE).await;
+    };
+    tokio::select! {
+        result = sync => result,
+        () = stopped => {
+            tracing::warn!(grace_ms = STOP_GRACE.as_millis() as u64, "the job did not stop within its grace period; dropping it");
+            Err("stopped".to_owned())
+        }
+    }
+}
 
 async fn sync(
     state: &ServiceState,
@@ -209,13 +235,17 @@ fn decide(
     verdict: &WatchVerdict,
     token: &CancellationToken,
 ) -> JobEnd {
-    let live = |status: JobStatus, error: Option<String>| JobEnd {
-        status,
-        error,
-        indexed: progress.indexed(),
-        deleted: progress.deleted(),
-        volume_mib: mib(progress.bytes()),
-        ..JobEnd::failed(String::new())
+    let live = |status: JobStatus, error: Option<String>| {
+        let counts = JobCounts {
+            indexed: progress.indexed(),
+            deleted: progress.deleted(),
+            volume_mib: mib(progress.bytes()),
+        };
+        JobEnd {
+            status,
+            error,
+            ..JobEnd::failed(String::new(), counts)
+        }
     };
     if let Some(reason) = verdict.lost_reason() {
         return live(JobStatus::Error, Some(reason));
@@ -233,9 +263,11 @@ fn decide(
             let end = JobEnd {
                 status: JobStatus::Completed,
                 error: None,
-                indexed: report.indexed(),
-                deleted: report.deleted,
-                volume_mib: mib(report.bytes_written),
+                counts: Some(JobCounts {
+                    indexed: report.indexed(),
+                    deleted: report.deleted,
+                    volume_mib: mib(report.bytes_written),
+                }),
                 note: None,
                 metadata: serde_json::Map::new(),
             };

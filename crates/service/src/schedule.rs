@@ -40,8 +40,16 @@ pub async fn run(state: Arc<ServiceState>) {
     };
     loop {
         let wake = Utc::now();
-        if let Err(error) = tick(&state, &scheduler).await {
-            tracing::warn!(%error, "scheduler tick failed; retrying next tick");
+        // A tick may wait on GitLab (the health ping); shutdown does not wait for it. A tick
+        // dropped between recording a cron occurrence and creating its job skips that one
+        // occurrence, as a service stopped a moment earlier would have.
+        tokio::select! {
+            () = state.shutdown.cancelled() => return,
+            ticked = tick(&state, &scheduler) => {
+                if let Err(error) = ticked {
+                    tracing::warn!(%error, "scheduler tick failed; retrying next tick");
+                }
+            }
         }
         scheduler.last_wake = wake;
         tokio::select! {

@@ -349,3 +349,71 @@ pub async fn set_draft(es: &EsClient, body: Value) {
     )
     .await;
 }
+
+/// Writes job `id` straight into the jobs index, as a service that died would have left it.
+pub async fn plant_job(es: &EsClient, id: &str, job: &Value) {
+    call(
+        es,
+        Method::PUT,
+        &[es_sim::JOBS_ALIAS, "_doc", id],
+        &[],
+        Some(job.clone()),
+    )
+    .await;
+}
+
+/// Leaves the connector's start lock taken (`last_sync_status: in_progress`), as a crash does.
+pub async fn leave_in_progress(es: &EsClient) {
+    es.update_doc(
+        es_sim::CONNECTORS_ALIAS,
+        CONNECTOR,
+        &json!({"last_sync_status": "in_progress"}),
+        None,
+    )
+    .await
+    .expect("connector left in progress");
+}
+
+/// Waits until the cleanup loop errored job `id` as idle or orphaned.
+pub async fn wait_idle_error(es: &EsClient, id: &str) -> Value {
+    let job = wait_job_status(es, id, "error", Duration::from_secs(10)).await;
+    assert_eq!(
+        job["error"], "The job has not seen any update for some time.",
+        "{job}"
+    );
+    job
+}
+
+/// Makes gitlab-sim hold every request for a minute (then answer 504, which is retried): a
+/// GitLab that does not answer.
+pub fn silence_gitlab(gl: &SimState) {
+    gl.set_switches(gitlab_sim::Switches {
+        fault_timeout_rate: 1.0,
+        timeout_hold_ms: 60_000,
+        ..gitlab_sim::Switches::default()
+    });
+}
+
+/// A connected service running a sync that GitLab latency keeps going for seconds: the
+/// Kibana-side client, the service and the job id.
+pub async fn slow_running_job() -> (EsClient, Service, String) {
+    let (es, gl, service) = connected_service().await;
+    gl.set_switches(gitlab_sim::Switches {
+        latency_ms: 60,
+        ..gitlab_sim::Switches::default()
+    });
+    let id = request_sync(&es).await;
+    wait_job_status(&es, &id, "in_progress", Duration::from_secs(10)).await;
+    (es, service, id)
+}
+
+/// Both simulators and a service whose connector is `connected`: the Kibana-side client,
+/// gitlab-sim and the service.
+pub async fn connected_service() -> (EsClient, SimState, Service) {
+    let (_es_state, es_url) = start_es().await;
+    let (gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let service = Service::start(settings(&es_url));
+    connected(&es, &gl_url).await;
+    (es, gl, service)
+}

@@ -128,7 +128,14 @@ async fn shutdown_suspends_the_running_job_and_a_restarted_service_completes_it(
     service.stop().await.expect("clean stop");
     let job = job(&es, &id).await;
     assert_eq!(job["status"], "suspended", "{job}");
-    assert_eq!(connector(&es).await["last_sync_status"], "suspended");
+    let suspended = connector(&es).await;
+    assert_eq!(suspended["last_sync_status"], "suspended");
+    assert_eq!(suspended["status"], "connected");
+    // Counts of the last sync are those of a terminal job (spec §3.8 8d), not a partial run.
+    assert!(
+        suspended["last_indexed_document_count"].is_null(),
+        "{suspended}"
+    );
 
     gl.set_switches(Switches::default());
     let restarted = Service::start(settings(&es_url));
@@ -388,34 +395,103 @@ async fn cleanup_errors_orphaned_jobs_and_unsticks_a_connector_left_in_progress(
         "connector": {"id": "gone-connector", "index_name": "search-gone"},
         "created_at": "2026-01-01T00:00:00Z", "last_seen": "2026-01-01T00:00:00Z",
     });
-    call(
-        &es,
-        Method::PUT,
-        &[es_sim::JOBS_ALIAS, "_doc", "orphan"],
-        &[],
-        Some(orphan),
-    )
-    .await;
-    es.update_doc(
-        es_sim::CONNECTORS_ALIAS,
-        CONNECTOR,
-        &serde_json::json!({"last_sync_status": "in_progress"}),
-        None,
-    )
-    .await
-    .expect("stuck connector");
+    plant_job(&es, "orphan", &orphan).await;
+    leave_in_progress(&es).await;
 
     let service = Service::start(settings(&es_url));
-    let job = wait_job_status(&es, "orphan", "error", Duration::from_secs(10)).await;
-    assert_eq!(
-        job["error"],
-        "The job has not seen any update for some time."
-    );
+    wait_idle_error(&es, "orphan").await;
     wait_for(
         "the connector un-stuck",
         Duration::from_secs(10),
         || async { (connector(&es).await["last_sync_status"] == "error").then_some(()) },
     )
     .await;
+    service.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cleanup_errors_an_idle_job_and_keeps_the_counts_it_reported() {
+    let (_es_state, es_url) = start_es().await;
+    let es = kibana(&es_url);
+    create_connector(&es).await;
+    // A job of ours whose service died: its last `_stats` said 42 indexed, 3 deleted, 7 MiB.
+    let idle = serde_json::json!({
+        "status": "in_progress", "job_type": "full", "trigger_method": "on_demand",
+        "connector": {"id": CONNECTOR, "index_name": INDEX},
+        "created_at": "2026-01-01T00:00:00Z", "last_seen": "2026-01-01T00:00:00Z",
+        "indexed_document_count": 42, "deleted_document_count": 3,
+        "indexed_document_volume": 7, "total_document_count": 0,
+    });
+    plant_job(&es, "idle", &idle).await;
+    leave_in_progress(&es).await;
+
+    let service = Service::start(settings(&es_url));
+    let job = wait_idle_error(&es, "idle").await;
+    assert!(job["completed_at"].is_string(), "{job}");
+    assert_eq!(job["indexed_document_count"], 42, "{job}");
+    assert_eq!(job["deleted_document_count"], 3, "{job}");
+    assert_eq!(job["indexed_document_volume"], 7, "{job}");
+    let after = wait_for("the connector summary", Duration::from_secs(10), || async {
+        let c = connector(&es).await;
+        (c["last_sync_status"] == "error").then_some(c)
+    })
+    .await;
+    assert_eq!(after["last_indexed_document_count"], 42, "{after}");
+    assert_eq!(after["last_deleted_document_count"], 3, "{after}");
+    assert_eq!(after["status"], "error", "{after}");
+    service.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_stuck_on_a_gitlab_that_does_not_answer_is_canceled_promptly() {
+    let (es, gl, service) = connected_service().await;
+    // The job's ping now hangs.
+    silence_gitlab(&gl);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let id = request_sync(&es).await;
+    wait_job_status(&es, &id, "in_progress", Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    cancel(&es, &id).await;
+    let job = wait_job_status(&es, &id, "canceled", Duration::from_secs(15)).await;
+    assert!(job["canceled_at"].is_string(), "{job}");
+    assert_eq!(connector(&es).await["last_sync_status"], "canceled");
+    service.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_does_not_wait_for_a_health_ping_gitlab_does_not_answer() {
+    let (_es, gl, service) = connected_service().await;
+    silence_gitlab(&gl);
+    // A few poll periods: the scheduler's tick is now waiting on the ping.
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    tokio::time::timeout(Duration::from_secs(5), service.stop())
+        .await
+        .expect("the service stops within 5 s")
+        .expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_deleted_while_it_runs_releases_the_connector_with_an_error() {
+    let (es, service, id) = slow_running_job().await;
+    call(
+        &es,
+        Method::DELETE,
+        &["_connector", "_sync_job", &id],
+        &[],
+        None,
+    )
+    .await;
+    let after = wait_for(
+        "the connector released",
+        Duration::from_secs(10),
+        || async {
+            let c = connector(&es).await;
+            (c["last_sync_status"] != "in_progress").then_some(c)
+        },
+    )
+    .await;
+    assert_eq!(after["last_sync_status"], "error", "{after}");
+    assert_eq!(after["last_sync_error"], "Couldn't find the job", "{after}");
+    assert!(after["last_synced"].is_string(), "{after}");
     service.stop().await.expect("clean stop");
 }
