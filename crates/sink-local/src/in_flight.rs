@@ -13,13 +13,9 @@ use std::time::Duration;
 
 use tantivy::schema::{Document, Field, OwnedValue};
 
-/// Most bytes of `_source` queued for tantivy's indexing thread: about seventy GitLab
-/// documents, enough to keep that thread busy while the writer thread prepares the next ones.
-/// The queue is full whenever tantivy stops taking documents (during every commit), so each
-/// byte allowed here is memory held at the peak of a sync: 2 MB → 250 KB lowered the peak of
-/// large syncs by about 2 MB and of small ones by about 1 MB, at the same CPU time
-/// (bench/README.md, ninth round).
-pub(crate) const MAX_IN_FLIGHT_BYTES: u64 = 250_000;
+/// Most bytes of `_source` queued for tantivy's indexing thread: a few hundred GitLab
+/// documents, enough to keep that thread busy between two batches of the sync.
+pub(crate) const MAX_IN_FLIGHT_BYTES: u64 = 2_000_000;
 
 /// Longest wait for tantivy to take a document off its queue before queuing anyway. Only a
 /// stuck or failed indexing thread takes this long (`add_document` then reports the failure);
