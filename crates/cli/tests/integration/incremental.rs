@@ -5,6 +5,20 @@ use gitlab_sim::{Action, Mutation, Size, Target};
 
 use crate::util::{Sim, by_type, counter, sync};
 
+/// Changes the title of issue 1 of `project` in the simulator.
+fn retitle_first_issue(sim: &Sim, project: &str, title: &str) {
+    sim.state
+        .mutate(&Mutation {
+            action: Some(Action::Update),
+            kind: Some(Target::Issue),
+            project: Some(project.to_owned()),
+            iid: Some(1),
+            title: Some(title.to_owned()),
+            ..Mutation::default()
+        })
+        .expect("issue updated in the simulator");
+}
+
 #[test]
 fn incremental_sync_fetches_only_what_changed_and_deletes_nothing() {
     let sim = Sim::start(Size::Small);
@@ -24,16 +38,7 @@ fn incremental_sync_fetches_only_what_changed_and_deletes_nothing() {
 
     let project = sim.state.store().project(0).expect("project 0");
     let title = "Renamed while nobody was looking";
-    sim.state
-        .mutate(&Mutation {
-            action: Some(Action::Update),
-            kind: Some(Target::Issue),
-            project: Some(project.full_path.clone()),
-            iid: Some(1),
-            title: Some(title.to_owned()),
-            ..Mutation::default()
-        })
-        .expect("issue updated in the simulator");
+    retitle_first_issue(&sim, &project.full_path, title);
     // A deletion is not seen by an incremental sync: the document stays.
     sim.state
         .mutate(&Mutation {
@@ -119,16 +124,7 @@ fn a_partial_sync_keeps_the_recorded_start_so_changes_in_its_failed_listing_are_
     assert_eq!(sync(&sim, dir.path(), &[]).code, 0);
     let project = sim.state.store().project(0).expect("project 0");
     let title = "Changed while its listing was failing";
-    sim.state
-        .mutate(&Mutation {
-            action: Some(Action::Update),
-            kind: Some(Target::Issue),
-            project: Some(project.full_path.clone()),
-            iid: Some(1),
-            title: Some(title.to_owned()),
-            ..Mutation::default()
-        })
-        .expect("issue updated in the simulator");
+    retitle_first_issue(&sim, &project.full_path, title);
     // GitLab times are whole seconds: the partial sync must start in a later second than the
     // change, or even a start recorded by that sync would not skip it.
     std::thread::sleep(std::time::Duration::from_millis(1_100));
