@@ -58,6 +58,17 @@ pub fn service_level(level: LogLevel) -> &'static str {
     }
 }
 
+/// The EnvFilter directives of `run` mode: `service.log_level` for everything, and
+/// `elasticsearch.log_level` for the Elasticsearch client (`es_client`), which the reference
+/// also logs at a level of its own.
+pub fn service_levels(service: LogLevel, elasticsearch: LogLevel) -> String {
+    format!(
+        "{},es_client={}",
+        service_level(service),
+        service_level(elasticsearch)
+    )
+}
+
 /// One level name as EnvFilter spells it, or `None` when `text` names no level.
 fn level_name(text: &str) -> Option<&'static str> {
     match text.to_ascii_lowercase().as_str() {
@@ -68,16 +79,16 @@ fn level_name(text: &str) -> Option<&'static str> {
 }
 
 /// Installs the global subscriber. `RUST_LOG` overrides `--log-level`, which overrides
-/// `fallback_level`. `RUST_LOG` is read with [`parse_level`], like `--log-level`: `warning`
+/// `fallback` (a level, or EnvFilter directives such as [`service_levels`] gives). `RUST_LOG` is read with [`parse_level`], like `--log-level`: `warning`
 /// means `warn`, and a value that names no level is an error (EnvFilter would take a bare word
 /// for a target and silence every log line).
-pub fn init(args: &LogArgs, fallback_level: &str) -> Result<(), String> {
+pub fn init(args: &LogArgs, fallback: &str) -> Result<(), String> {
     let directives = match std::env::var(RUST_LOG) {
         Ok(text) if !text.trim().is_empty() => {
             parse_level(&text).map_err(|error| format!("{RUST_LOG}: {error}"))?
         }
         _ => {
-            let level = args.log_level.as_deref().unwrap_or(fallback_level);
+            let level = args.log_level.as_deref().unwrap_or(fallback);
             // tantivy logs every segment save at info: keep it to warnings unless RUST_LOG
             // says more.
             format!("{level},tantivy=warn")

@@ -6,8 +6,9 @@ use crate::args::{LogArgs, RunArgs};
 use crate::exit::ExitCode;
 use crate::logging;
 
-/// Loads `config.yml`, sets up logging from `service.log_level`, and runs the service until
-/// SIGINT or SIGTERM. Running jobs are suspended on the way out and resumed by the next start.
+/// Loads `config.yml`, sets up logging from `service.log_level` and `elasticsearch.log_level`,
+/// and runs the service until SIGINT or SIGTERM. Running jobs are suspended on the way out and
+/// resumed by the next start.
 pub fn main(args: &RunArgs, log: &LogArgs) -> ExitCode {
     let loaded = match connector_config::load_file(&args.config) {
         Ok(loaded) => loaded,
@@ -16,8 +17,11 @@ pub fn main(args: &RunArgs, log: &LogArgs) -> ExitCode {
             return ExitCode::Failure;
         }
     };
-    let level = logging::service_level(loaded.settings.service.log_level);
-    if let Err(message) = logging::init(log, level) {
+    let levels = logging::service_levels(
+        loaded.settings.service.log_level,
+        loaded.settings.elasticsearch.log_level,
+    );
+    if let Err(message) = logging::init(log, &levels) {
         eprintln!("error: {message}");
         return ExitCode::Failure;
     }

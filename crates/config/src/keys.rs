@@ -124,10 +124,6 @@ pub const COMPATIBILITY_ONLY_KEYS: &[(&str, &str)] = &[
         "README files are read as text, with the connector's own `Concurrency` setting",
     ),
     (
-        "elasticsearch.log_level",
-        "the Elasticsearch client logs at `service.log_level` (or `RUST_LOG=es_client=debug`)",
-    ),
-    (
         "elasticsearch.feature_use_connectors_api",
         "the `_connector` APIs are always used where Elasticsearch 9 has them",
     ),
@@ -298,7 +294,6 @@ mod tests {
             keys,
             [
                 "elasticsearch.bulk.queue_max_size",
-                "elasticsearch.log_level",
                 "extraction_service",
                 "service.max_errors"
             ]

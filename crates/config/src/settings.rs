@@ -66,8 +66,9 @@ pub struct ElasticsearchSettings {
     pub initial_backoff_duration: Duration,
     /// Multiplier of that wait.
     pub backoff_multiplier: f64,
-    /// Log level of the HTTP transport (lower-case: `debug`, `info`, …). Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
-    pub log_level: String,
+    /// Log level of the Elasticsearch client (the `es_client` log target in `run` mode), as
+    /// the reference sets its transport logger's level apart from the service's.
+    pub log_level: LogLevel,
     /// Use `_connector` APIs where they exist. Unused by this service ([`crate::keys::COMPATIBILITY_ONLY_KEYS`]).
     pub feature_use_connectors_api: bool,
     /// `bulk.*`.

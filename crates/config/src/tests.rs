@@ -43,7 +43,7 @@ fn empty_file_gives_reference_defaults() {
     assert_eq!(es.max_wait_duration, Duration::from_secs(240));
     assert_eq!(es.initial_backoff_duration, Duration::from_secs(1));
     assert_eq!(es.backoff_multiplier, 2.0);
-    assert_eq!(es.log_level, "info");
+    assert_eq!(es.log_level, LogLevel::Info);
     let b = &es.bulk;
     assert_eq!((b.queue_max_size, b.queue_max_mem_bytes), (1024, 25 << 20));
     assert_eq!(b.queue_refresh_timeout, Duration::from_secs(1300));
@@ -84,7 +84,7 @@ fn elasticsearch_keys_nested_and_dotted_mix() {
     assert_eq!(es.headers["X-Team"].expose(), "search");
     assert_eq!(es.request_timeout, Duration::from_millis(2500));
     assert_eq!((es.max_retries, es.retry_interval), (2, Duration::ZERO));
-    assert_eq!(es.log_level, "debug");
+    assert_eq!(es.log_level, LogLevel::Debug);
 }
 
 #[test]

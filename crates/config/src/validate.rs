@@ -202,7 +202,7 @@ fn elasticsearch(
             true,
         )?,
         backoff_multiplier: raw.backoff_multiplier,
-        log_level: log_level.as_str().to_ascii_lowercase(),
+        log_level,
         feature_use_connectors_api: raw.feature_use_connectors_api,
         bulk: bulk(raw.bulk, ctx)?,
     })

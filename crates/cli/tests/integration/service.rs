@@ -37,6 +37,20 @@ fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
 
 struct Service(Child);
 
+impl Service {
+    /// `gitlab-connector run -c config`, its stderr captured.
+    fn start(config: &std::path::Path) -> Service {
+        let child = connector()
+            .args(["run", "-c"])
+            .arg(config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("service starts");
+        Service(child)
+    }
+}
+
 impl Drop for Service {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -66,14 +80,7 @@ fn run_registers_the_connector_runs_a_kibana_job_and_stops_on_sigterm() {
         Some(json!({"index_name": "search-gitlab", "service_type": "gitlab", "name": "GitLab"})),
     );
 
-    let child = connector()
-        .args(["run", "-c"])
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("service starts");
-    let mut service = Service(child);
+    let mut service = Service::start(&config);
 
     let status =
         |es: &Es| es_call(es, reqwest::Method::GET, "/_connector/gl-1", None)["status"].clone();
@@ -152,4 +159,52 @@ fn run_registers_the_connector_runs_a_kibana_job_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(exit.success(), "service exit status {exit:?}");
+}
+
+#[test]
+fn elasticsearch_log_level_sets_the_level_of_the_elasticsearch_clients_lines() {
+    let es = Es::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("config.yml");
+    es_call(
+        &es,
+        reqwest::Method::PUT,
+        "/_connector/gl-1",
+        Some(json!({"index_name": "search-gitlab", "service_type": "gitlab", "name": "GitLab"})),
+    );
+    let run_until_registered = |es_level: &str| {
+        std::fs::write(
+            &config,
+            format!(
+                "elasticsearch:\n  host: {}\n  username: elastic\n  password: changeme\n  log_level: {es_level}\n\
+                 service:\n  idling: 0.2\n  log_level: WARNING\nconnectors:\n  - connector_id: gl-1\n    service_type: gitlab\n",
+                es.url
+            ),
+        )
+        .expect("config written");
+        let mut service = Service::start(&config);
+        wait_for("the connector registered", Duration::from_secs(20), || {
+            es_call(&es, reqwest::Method::GET, "/_connector/gl-1", None)["status"]
+                == "needs_configuration"
+        });
+        let _ = service.0.kill();
+        let output = service.0.stderr.take().map(|mut stderr| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut stderr, &mut text).expect("stderr");
+            text
+        });
+        output.unwrap_or_default()
+    };
+
+    let debug = run_until_registered("DEBUG");
+    assert!(
+        debug.contains("Elasticsearch request"),
+        "the client's requests are logged at DEBUG: {debug}"
+    );
+    assert!(
+        !debug.contains("INFO"),
+        "the rest stays at service.log_level: {debug}"
+    );
+    let default = run_until_registered("INFO");
+    assert!(!default.contains("Elasticsearch request"), "{default}");
 }
