@@ -79,9 +79,9 @@ fn level_name(text: &str) -> Option<&'static str> {
 }
 
 /// Installs the global subscriber. `RUST_LOG` overrides `--log-level`, which overrides
-/// `fallback` (a level, or EnvFilter directives such as [`service_levels`] gives). `RUST_LOG` is read with [`parse_level`], like `--log-level`: `warning`
-/// means `warn`, and a value that names no level is an error (EnvFilter would take a bare word
-/// for a target and silence every log line).
+/// `fallback` (a level, or directives such as [`service_levels`] gives). `RUST_LOG` is read with
+/// [`parse_level`], like `--log-level`: `warning` means `warn`, and a value that names no level
+/// is an error (EnvFilter would take a bare word for a target and silence every log line).
 pub fn init(args: &LogArgs, fallback: &str) -> Result<(), String> {
     let directives = match std::env::var(RUST_LOG) {
         Ok(text) if !text.trim().is_empty() => {
