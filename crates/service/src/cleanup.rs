@@ -1,7 +1,9 @@
 //! The cleanup loop (spec §3.9), every `service.job_cleanup_interval`: orphaned running jobs
 //! (their connector is gone) and idle ones of our connectors (`last_seen` older than five
 //! minutes) end in `error`; a connector whose `last_sync_status` stayed `in_progress` with no
-//! running job (a crash between start lock and end) is un-stuck so its jobs run again.
+//! running job (a crash between start lock and end) is un-stuck so its jobs run again, unless
+//! a job of it runs in this process (its runner gives the lock back, even when the job
+//! document was deleted meanwhile).
 //!
 //! Known window: a service that took the start lock but has not claimed its job yet looks
 //! stuck for a few milliseconds; the un-stick write is OCC-guarded, and the claimed job still
@@ -89,7 +91,9 @@ async fn idle(state: &ServiceState) -> Result<(), EsError> {
 
 async fn unstick(state: &ServiceState) -> Result<(), EsError> {
     for connector in state.owned_connectors().await? {
-        if connector.doc.last_sync_status.as_deref() != Some(JobStatus::InProgress.as_str()) {
+        if connector.doc.last_sync_status.as_deref() != Some(JobStatus::InProgress.as_str())
+            || state.runs_for_connector(&connector.id)
+        {
             continue;
         }
         let query = json!({"bool": {"filter": [

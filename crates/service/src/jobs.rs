@@ -67,7 +67,7 @@ async fn tick(state: &Arc<ServiceState>) -> Result<(), EsError> {
             }
         }
         let token = state.shutdown.child_token();
-        state.track(&job.id);
+        state.track(&job.id, &job.doc.connector.id);
         let runner_state = state.clone();
         let job_id = job.id.clone();
         state.runners.spawn(

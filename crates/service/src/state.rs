@@ -1,6 +1,6 @@
 //! [`ServiceState`]: what every loop shares, passed explicitly (no globals).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,8 +32,8 @@ pub struct ServiceState {
     pub shutdown: CancellationToken,
     /// Slots of `service.max_concurrent_content_syncs`.
     pub content_slots: Arc<Semaphore>,
-    /// Ids of the jobs running in this process.
-    pub running: Mutex<HashSet<String>>,
+    /// The jobs running in this process: job id → connector id.
+    pub running: Mutex<HashMap<String, String>>,
     /// GitLab pings cached for one poll period.
     pub pings: PingCache,
     /// Running job tasks, awaited on shutdown.
@@ -70,7 +70,7 @@ impl ServiceState {
             hostname: hostname(),
             shutdown,
             content_slots: Arc::new(Semaphore::new(slots)),
-            running: Mutex::new(HashSet::new()),
+            running: Mutex::new(HashMap::new()),
             pings,
             runners: TaskTracker::new(),
             settings,
@@ -111,15 +111,25 @@ impl ServiceState {
         self.running
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .contains(id)
+            .contains_key(id)
     }
 
-    /// Records job `id` as running here.
-    pub fn track(&self, id: &str) {
+    /// Whether a job of connector `connector_id` runs in this process (its runner holds the
+    /// connector's start lock and gives it back, even when the job document is gone).
+    pub fn runs_for_connector(&self, connector_id: &str) -> bool {
         self.running
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(id.to_owned());
+            .values()
+            .any(|running| running == connector_id)
+    }
+
+    /// Records job `id` of connector `connector_id` as running here.
+    pub fn track(&self, id: &str, connector_id: &str) {
+        self.running
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(id.to_owned(), connector_id.to_owned());
     }
 
     /// Forgets job `id` once it ended.
