@@ -12,11 +12,24 @@ pub fn project_id(project: &str) -> String {
 }
 
 /// `<type lower-cased, spaces → _>_<owner>_<iid>`: `issue_123_7`, `epic_my-group_sub_12`.
+/// Built in one allocation (one per work item).
 pub fn work_item_id(type_name: &str, owner: &str, iid: &str) -> String {
-    format!(
-        "{}_{owner}_{iid}",
-        type_name.to_lowercase().replace(' ', "_")
-    )
+    let mut id = String::with_capacity(type_name.len() + owner.len() + iid.len() + 2);
+    if type_name.is_ascii() {
+        id.extend(type_name.bytes().map(|b| {
+            if b == b' ' {
+                '_'
+            } else {
+                char::from(b.to_ascii_lowercase())
+            }
+        }));
+    } else {
+        id.push_str(&type_name.to_lowercase().replace(' ', "_"));
+    }
+    for part in ["_", owner, "_", iid] {
+        id.push_str(part);
+    }
+    id
 }
 
 /// The owner part of an epic `_id` and its `group_id` field: the group path with `/` → `_`.
@@ -40,16 +53,21 @@ pub fn file_id(project: &str, path: &str) -> String {
 }
 
 /// Joins the non-empty parts of the searchable text with blank lines (allocated once, at its
-/// final size: the text can be megabytes).
-pub fn join_body<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
-    let parts: Vec<&str> = parts
+/// final size: the text can be megabytes; the parts are walked twice, to size and to copy).
+pub fn join_body<'a, I>(parts: I) -> String
+where
+    I: IntoIterator<Item = Option<&'a str>>,
+    I::IntoIter: Clone,
+{
+    let parts = parts
         .into_iter()
         .flatten()
         .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    let separators = 2 * parts.len().saturating_sub(1);
-    let mut body = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + separators);
+        .filter(|p| !p.is_empty());
+    let (count, bytes) = parts.clone().fold((0usize, 0), |(count, bytes), part| {
+        (count + 1, bytes + part.len())
+    });
+    let mut body = String::with_capacity(bytes + 2 * count.saturating_sub(1));
     for part in parts {
         if !body.is_empty() {
             body.push_str("\n\n");

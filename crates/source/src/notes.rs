@@ -9,7 +9,7 @@ use crate::emit::Problems;
 use crate::listing::{extend_unique, follow_up, walk};
 
 /// The notes of a discussion, in API order (`null` entries dropped).
-pub(crate) fn notes_of(discussion: &Discussion) -> impl Iterator<Item = &Note> {
+pub(crate) fn notes_of(discussion: &Discussion) -> impl Iterator<Item = &Note> + Clone {
     discussion.notes.nodes.iter().flatten().flatten()
 }
 
@@ -82,7 +82,9 @@ pub(crate) fn field_bytes(body: &str, discussions: &[Discussion]) -> usize {
 }
 
 /// Note bodies, for the searchable `body` (system notes left out: they are noise for search).
-pub(crate) fn searchable_bodies(discussions: &[Discussion]) -> impl Iterator<Item = Option<&str>> {
+pub(crate) fn searchable_bodies(
+    discussions: &[Discussion],
+) -> impl Iterator<Item = Option<&str>> + Clone {
     discussions
         .iter()
         .flat_map(notes_of)

@@ -1,10 +1,13 @@
 //! Issues and epics (spec §4.3, §4.5): widgets gathered into one shape, overflowing nested lists
 //! completed with `WorkItemFollowUp`, then one document per work item.
 
+use std::borrow::Cow;
+
 use connector_core::Document;
 use gitlab_client::GitlabClient;
 use gitlab_client::graphql::common::{Discussion, Label, UserCore};
 use gitlab_client::graphql::text::Text;
+use gitlab_client::graphql::widgets::Widget;
 use gitlab_client::graphql::work_item::{
     EpicWidget, EpicWorkItem, IssueWidget, LinkedWorkItemType, WorkItem, WorkItemRef,
 };
@@ -53,7 +56,13 @@ impl WorkItemData {
     /// Gathers an issue's widgets.
     pub(crate) fn from_issue(mut item: WorkItem) -> Self {
         let mut data = WorkItemData::default();
-        for widget in item.widgets.take().unwrap_or_default() {
+        for widget in item
+            .widgets
+            .take()
+            .into_iter()
+            .flatten()
+            .map(Widget::into_inner)
+        {
             match widget {
                 IssueWidget::WorkItemWidgetDescription(w) => data.description = w.description,
                 IssueWidget::WorkItemWidgetAssignees(w) => data.set_assignees(w.assignees),
@@ -69,7 +78,7 @@ impl WorkItemData {
     /// Gathers an epic's widgets.
     pub(crate) fn from_epic(item: EpicWorkItem) -> Self {
         let mut data = WorkItemData::default();
-        for widget in item.widgets.unwrap_or_default() {
+        for widget in item.widgets.into_iter().flatten().map(Widget::into_inner) {
             match widget {
                 EpicWidget::WorkItemWidgetDescription(w) => data.description = w.description,
                 EpicWidget::WorkItemWidgetAssignees(w) => data.set_assignees(w.assignees),
@@ -291,8 +300,8 @@ impl WorkItemData {
                 .chain(notes::searchable_bodies(&discussions)),
         );
         let owner_key = match owner {
-            Owner::Project { id, .. } => (*id).to_owned(),
-            Owner::Group { path, .. } => group_key(path),
+            Owner::Project { id, .. } => Cow::Borrowed(*id),
+            Owner::Group { path, .. } => Cow::Owned(group_key(path)),
         };
         let type_name = head.work_item_type.name;
         let author = head.author.as_ref();
@@ -327,7 +336,7 @@ impl WorkItemData {
             }
             Owner::Group { path, id } => {
                 doc = doc
-                    .with("group_id", owner_key)
+                    .with("group_id", &*owner_key)
                     .with("group_path", *path)
                     .with("group_numeric_id", id);
             }
@@ -465,7 +474,7 @@ mod tests {
             .push(json!({"__typename": "WorkItemWidgetFromTheFuture", "x": 1}));
         let item: WorkItem = serde_json::from_value(raw).expect("unknown widgets decode as Other");
         assert!(matches!(
-            item.widgets.as_deref().and_then(<[IssueWidget]>::last),
+            item.widgets.as_deref().and_then(<[_]>::last).map(|w| &**w),
             Some(IssueWidget::Other)
         ));
     }

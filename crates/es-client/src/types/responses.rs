@@ -234,17 +234,38 @@ impl BulkResult {
     }
 }
 
-impl<'de> Deserialize<'de> for BulkResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = Deserialize::deserialize(deserializer)?;
-        Ok(match value.as_ref() {
+impl BulkResult {
+    fn from_str(value: &str) -> Self {
+        match value {
             "created" => BulkResult::Created,
             "updated" => BulkResult::Updated,
             "deleted" => BulkResult::Deleted,
             "noop" => BulkResult::Noop,
             "not_found" => BulkResult::NotFound,
-            _ => BulkResult::Other(value.into_owned()),
-        })
+            _ => BulkResult::Other(value.to_owned()),
+        }
+    }
+}
+
+/// Read in place: one bulk item per document, and a `String` (serde's `Cow<str>` is always
+/// owned) per item was one allocation per document.
+impl<'de> Deserialize<'de> for BulkResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ResultVisitor;
+
+        impl serde::de::Visitor<'_> for ResultVisitor {
+            type Value = BulkResult;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a bulk item result")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<BulkResult, E> {
+                Ok(BulkResult::from_str(value))
+            }
+        }
+
+        deserializer.deserialize_str(ResultVisitor)
     }
 }
 

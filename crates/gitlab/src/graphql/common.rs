@@ -8,15 +8,16 @@ use super::text::Text;
 pub struct PageInfo {
     /// Whether another page follows.
     pub has_next_page: bool,
-    /// Cursor to pass as `after` for the next page.
-    pub end_cursor: Option<String>,
+    /// Cursor to pass as `after` for the next page (a [`Text`]: every nested connection of a
+    /// page has one, and the short ones need no allocation).
+    pub end_cursor: Option<Text>,
 }
 
 impl PageInfo {
     /// The cursor of the next page, when there is one.
     pub fn next_cursor(&self) -> Option<&str> {
         match (self.has_next_page, &self.end_cursor) {
-            (true, Some(cursor)) if !cursor.is_empty() => Some(cursor),
+            (true, Some(cursor)) if !cursor.is_empty() => Some(cursor.as_str()),
             _ => None,
         }
     }

@@ -26,6 +26,7 @@ pub mod project_releases;
 pub mod projects_by_path;
 mod query_text;
 pub mod text;
+pub mod widgets;
 pub mod work_item;
 pub mod work_item_follow_up;
 

@@ -10,6 +10,7 @@ use super::common::{
 };
 use super::schema;
 use super::text::Text;
+use super::widgets::Widget;
 
 /// GitLab's `WorkItemState`; unknown values are kept verbatim.
 #[derive(cynic::Enum, Debug, Clone, PartialEq, Eq)]
@@ -66,7 +67,7 @@ pub struct WorkItem {
     pub work_item_type: WorkItemType,
     /// The requested widgets.
     #[arguments(onlyTypes: [DESCRIPTION, ASSIGNEES, LABELS, NOTES])]
-    pub widgets: Option<Vec<IssueWidget>>,
+    pub widgets: Option<Vec<Widget<IssueWidget>>>,
 }
 
 /// A group work item of type EPIC: the issue widgets plus hierarchy and linked items.
@@ -95,7 +96,7 @@ pub struct EpicWorkItem {
     pub work_item_type: WorkItemType,
     /// The requested widgets.
     #[arguments(onlyTypes: [DESCRIPTION, ASSIGNEES, LABELS, NOTES, HIERARCHY, LINKED_ITEMS])]
-    pub widgets: Option<Vec<EpicWidget>>,
+    pub widgets: Option<Vec<Widget<EpicWidget>>>,
 }
 
 /// Widgets of an issue.
