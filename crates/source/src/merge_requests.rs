@@ -158,7 +158,8 @@ async fn complete_lists(
         .await
         {
             extend_unique(list, more.into_iter().map(Some).collect(), |d| {
-                d.as_ref().map(|d| d.id.clone())
+                d.as_ref()
+                    .and_then(|d| d.first_note_id().map(str::to_owned))
             });
         }
         let mut complete: Vec<Discussion> = list.drain(..).flatten().collect();

@@ -244,7 +244,7 @@ impl WorkItemData {
                     )
                     .await
                 {
-                    extend_unique(list, more, |d| d.id.clone());
+                    extend_unique(list, more, |d| d.first_note_id().map(str::to_owned));
                 }
                 notes::complete_notes(client, what, list, &mut problems).await;
             }

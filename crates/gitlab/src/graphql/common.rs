@@ -136,14 +136,28 @@ pub struct NoteConnection {
     pub nodes: Option<Vec<Option<Note>>>,
 }
 
-/// A discussion (thread) with the first page of its notes.
+/// A discussion (thread) with the first page of its notes. Its own id is not asked for: a
+/// document keeps only the notes (spec §4.8), and a discussion is told apart by its first
+/// note ([`Discussion::first_note_id`]).
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct Discussion {
-    /// Global id of the discussion.
-    pub id: Text,
     /// First page of notes (width 50, the reference's nested width for work items).
     #[arguments(first: 50)]
     pub notes: NoteConnection,
+}
+
+impl Discussion {
+    /// The id of the discussion's first note: a discussion's identity (GitLab deletes a
+    /// discussion with its last note).
+    pub fn first_note_id(&self) -> Option<&str> {
+        self.notes
+            .nodes
+            .iter()
+            .flatten()
+            .flatten()
+            .next()
+            .map(|note| note.id.as_str())
+    }
 }
 
 /// A page of discussions.
