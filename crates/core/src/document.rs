@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::fields::{Fields, write_json};
@@ -36,11 +37,12 @@ const OWN_KEYS: [&str; 4] = ["id", "type", "_timestamp", "body"];
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// The `_id`, built with the reference's schemes (`project_12`, `issue_12_3`, …).
-    pub id: String,
-    /// The `type` discriminator (`Project`, `Merge Request`, GitLab's work-item type name, …).
-    pub doc_type: String,
-    /// `_timestamp`: GitLab's ISO-8601 string, passed through unchanged.
-    pub timestamp: Option<String>,
+    pub id: CompactString,
+    /// The `type` discriminator (`Project`, `Merge Request`, GitLab's work-item type name, …);
+    /// kept inline, as every type name is short.
+    pub doc_type: CompactString,
+    /// `_timestamp`: GitLab's ISO-8601 string, passed through unchanged; kept inline.
+    pub timestamp: Option<CompactString>,
     /// Searchable text joined from title, description and notes (or README content).
     pub body: String,
     /// The remaining reference fields.
@@ -49,7 +51,7 @@ pub struct Document {
 
 impl Document {
     /// A document with no fields yet.
-    pub fn new(id: impl Into<String>, doc_type: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<CompactString>, doc_type: impl Into<CompactString>) -> Self {
         Document {
             id: id.into(),
             doc_type: doc_type.into(),
@@ -62,8 +64,8 @@ impl Document {
     /// A document with no fields yet and room for `field_bytes` bytes of them (see
     /// [`Fields::with_capacity`]; the builder calls [`Fields::shrink_to_fit`] when done).
     pub fn with_capacity(
-        id: impl Into<String>,
-        doc_type: impl Into<String>,
+        id: impl Into<CompactString>,
+        doc_type: impl Into<CompactString>,
         field_bytes: usize,
     ) -> Self {
         Document {

@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 
+use compact_str::CompactString;
 use connector_core::Document;
 use es_client::IngestPipeline;
 use serde::Serialize;
@@ -39,8 +40,8 @@ impl OpKind {
 /// One encoded operation; its NDJSON lines sit in its [`Batch`]'s body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodedOp {
-    /// The document `_id`.
-    pub id: String,
+    /// The document `_id` (inline when short, as most are: no allocation per operation).
+    pub id: CompactString,
     /// Index or delete.
     pub kind: OpKind,
     /// Bytes of the source line (0 for deletes), for `WriteReport::bytes`.
@@ -158,7 +159,7 @@ impl<'a> BatchWriter<'a> {
         let start = self.current.body.len();
         action_line(&mut self.current.body, OpKind::Delete, self.index, id);
         let op = EncodedOp {
-            id: id.to_owned(),
+            id: id.into(),
             kind: OpKind::Delete,
             source_bytes: 0,
         };

@@ -123,7 +123,7 @@ impl ElasticsearchSink {
                 let cap = doc_cap.unwrap_or_default();
                 tracing::warn!(id = %doc.id, bytes, cap, "document too large, dropped");
                 report.failed.push((
-                    doc.id.clone(),
+                    doc.id.to_string(),
                     format!(
                         "document too large: {bytes} bytes > max_text_document_size {cap} bytes"
                     ),
@@ -142,7 +142,7 @@ impl ElasticsearchSink {
                     }
                     report.bytes += op.source_bytes as u64;
                 }
-                ItemOutcome::Failed(reason) => report.failed.push((op.id, reason)),
+                ItemOutcome::Failed(reason) => report.failed.push((op.id.into_string(), reason)),
             }
         }
         Ok(report)

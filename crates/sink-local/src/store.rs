@@ -54,8 +54,8 @@ pub(crate) fn to_stored(doc: Document, fields: &Fields) -> (Vec<(Field, OwnedVal
     if let Some(scope) = doc.scope() {
         text(fields.scope, scope_text::to_text(&scope));
     }
-    text(fields.id, doc.id);
-    text(fields.doc_type, doc.doc_type);
+    text(fields.id, doc.id.into_string());
+    text(fields.doc_type, doc.doc_type.into_string());
     text(fields.body, doc.body);
     // Same bytes `Document::content_hash` hashes: reuse them rather than serialize twice.
     let hash = content_hash(source.as_bytes());

@@ -244,7 +244,7 @@ impl WriterState {
                 .add_document(stored)
                 .map_err(|err| LocalIndexError::tantivy(&self.dir, "add a document", err))?;
             report.bytes += bytes;
-            self.pending.insert(id, true);
+            self.pending.insert(id.into_string(), true);
             self.uncommitted.docs += 1;
             self.uncommitted.bytes += bytes;
         }

@@ -1,4 +1,7 @@
-//! `_id` schemes (spec §4, part of the compatibility contract) and small text helpers.
+//! `_id` schemes (spec §4, part of the compatibility contract) and small text helpers. Ids are
+//! built as [`CompactString`]s, kept inline (no allocation) up to 24 bytes, as most are.
+
+use compact_str::{CompactString, format_compact};
 
 /// The numeric id at the end of a global id (`gid://gitlab/Project/123` → `123`); a string
 /// without `/` is returned as is.
@@ -7,14 +10,13 @@ pub fn numeric_id(global_id: &str) -> &str {
 }
 
 /// `project_<N>`.
-pub fn project_id(project: &str) -> String {
-    format!("project_{project}")
+pub fn project_id(project: &str) -> CompactString {
+    format_compact!("project_{project}")
 }
 
 /// `<type lower-cased, spaces → _>_<owner>_<iid>`: `issue_123_7`, `epic_my-group_sub_12`.
-/// Built in one allocation (one per work item).
-pub fn work_item_id(type_name: &str, owner: &str, iid: &str) -> String {
-    let mut id = String::with_capacity(type_name.len() + owner.len() + iid.len() + 2);
+pub fn work_item_id(type_name: &str, owner: &str, iid: &str) -> CompactString {
+    let mut id = CompactString::with_capacity(type_name.len() + owner.len() + iid.len() + 2);
     if type_name.is_ascii() {
         id.extend(type_name.bytes().map(|b| {
             if b == b' ' {
@@ -38,18 +40,18 @@ pub fn group_key(group_path: &str) -> String {
 }
 
 /// `mr_<N>_<iid>`.
-pub fn merge_request_id(project: &str, iid: &str) -> String {
-    format!("mr_{project}_{iid}")
+pub fn merge_request_id(project: &str, iid: &str) -> CompactString {
+    format_compact!("mr_{project}_{iid}")
 }
 
 /// `release_<N>_<tag>`.
-pub fn release_id(project: &str, tag: &str) -> String {
-    format!("release_{project}_{tag}")
+pub fn release_id(project: &str, tag: &str) -> CompactString {
+    format_compact!("release_{project}_{tag}")
 }
 
 /// `file_<N>_<path>`.
-pub fn file_id(project: &str, path: &str) -> String {
-    format!("file_{project}_{path}")
+pub fn file_id(project: &str, path: &str) -> CompactString {
+    format_compact!("file_{project}_{path}")
 }
 
 /// Joins the non-empty parts of the searchable text with blank lines (allocated once, at its

@@ -65,7 +65,7 @@ pub(crate) fn project_document(project: &Project, info: &ProjectInfo) -> Documen
         .with("archived", json!(project.archived))
         .with("default_branch", json!(info.default_branch))
         .with("web_url", json!(project.web_url));
-    doc.timestamp = info.timestamp.clone();
+    doc.timestamp = info.timestamp.as_deref().map(Into::into);
     doc.body = join_body([Some(project.name.as_str()), project.description.as_deref()]);
     doc
 }

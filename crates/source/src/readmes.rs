@@ -50,7 +50,7 @@ pub(crate) fn metadata(entry: &TreeEntry, project: &ProjectInfo, branch: &str) -
                 project.web_url, entry.path
             )),
         );
-    doc.timestamp = project.timestamp.clone();
+    doc.timestamp = project.timestamp.as_deref().map(Into::into);
     doc
 }
 

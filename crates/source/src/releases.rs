@@ -112,8 +112,9 @@ pub(crate) fn document(release: &Release, project: &ProjectInfo) -> Option<Docum
     }
     doc.timestamp = release
         .released_at
-        .clone()
-        .or_else(|| release.created_at.clone());
+        .as_deref()
+        .or(release.created_at.as_deref())
+        .map(Into::into);
     doc.body = join_body([
         release.name.as_deref().or(Some(tag)),
         release.description.as_deref(),

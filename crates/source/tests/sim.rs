@@ -56,7 +56,7 @@ async fn full_sync_of_the_small_simulator_emits_every_expected_document() {
                 } else if doc.id.starts_with("issue_") {
                     "Issue".to_owned()
                 } else {
-                    doc.doc_type.clone()
+                    doc.doc_type.to_string()
                 };
                 *counts.entry(kind).or_default() += 1;
             }

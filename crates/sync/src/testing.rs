@@ -29,7 +29,10 @@ impl MemorySink {
     /// A sink already holding `docs`.
     pub fn with_docs(docs: impl IntoIterator<Item = Document>) -> Self {
         MemorySink {
-            docs: docs.into_iter().map(|doc| (doc.id.clone(), doc)).collect(),
+            docs: docs
+                .into_iter()
+                .map(|doc| (doc.id.to_string(), doc))
+                .collect(),
             ..MemorySink::default()
         }
     }
@@ -42,7 +45,7 @@ impl Sink for MemorySink {
     ) -> Result<(), SinkError> {
         for doc in self.docs.values() {
             each(ExistingDoc {
-                id: doc.id.clone(),
+                id: doc.id.to_string(),
                 scope: doc.scope(),
                 content_hash: Some(doc.content_hash()),
             });
@@ -55,12 +58,14 @@ impl Sink for MemorySink {
         self.finished = false;
         let mut report = WriteReport::default();
         for doc in batch {
-            if self.refuse.contains(&doc.id) {
-                report.failed.push((doc.id, "refused by MemorySink".into()));
+            if self.refuse.iter().any(|id| *id == doc.id) {
+                report
+                    .failed
+                    .push((doc.id.into_string(), "refused by MemorySink".into()));
                 continue;
             }
             report.bytes += doc.body.len() as u64;
-            match self.docs.insert(doc.id.clone(), doc) {
+            match self.docs.insert(doc.id.to_string(), doc) {
                 Some(_) => report.updated += 1,
                 None => report.created += 1,
             }

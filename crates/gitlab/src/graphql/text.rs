@@ -41,6 +41,12 @@ impl From<Text> for String {
     }
 }
 
+impl From<Text> for CompactString {
+    fn from(text: Text) -> Self {
+        text.0
+    }
+}
+
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
