@@ -38,6 +38,7 @@ async fn kibana_lifecycle_on_demand_and_scheduled_jobs_complete_with_exact_count
     assert_eq!(config["projects"]["label"], "List of projects");
     assert_eq!(config["projects"]["display"], "textarea");
     assert_eq!(config["gitlab_url"]["default_value"], "https://gitlab.com");
+    assert_eq!(config["concurrency"]["value"], 8);
     assert_eq!(
         registered["features"]["sync_rules"]["basic"]["enabled"],
         true
