@@ -5,11 +5,13 @@
 mod harness;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use es_client::Method;
+use connector_service::job_runner::STOP_GRACE;
+use es_client::{EsClient, Method};
 use gitlab_sim::Switches;
 use harness::*;
+use serde_json::json;
 
 const SYNC: Duration = Duration::from_secs(40);
 
@@ -494,5 +496,80 @@ async fn a_job_deleted_while_it_runs_releases_the_connector_with_an_error() {
     assert_eq!(after["last_sync_status"], "error", "{after}");
     assert_eq!(after["last_sync_error"], "Couldn't find the job", "{after}");
     assert!(after["last_synced"].is_string(), "{after}");
+    service.stop().await.expect("clean stop");
+}
+
+/// A document of the content index that no GitLab item matches: a full sync deletes it.
+const STALE: &str = "issue_999999_1";
+
+/// Puts [`STALE`] in the content index.
+async fn plant_stale_document(es: &EsClient) {
+    let doc = json!({"type": "Issue", "project_id": 999_999, "title": "stale"});
+    call(es, Method::PUT, &[INDEX, "_doc", STALE], &[], Some(doc)).await;
+}
+
+/// Cancels job `id` as Kibana does, and checks that it ends `canceled` well before the
+/// service's stop grace (after which a job that does not stop on its own is dropped), having
+/// deleted nothing.
+async fn cancel_ends_the_job_at_once(es: &EsClient, id: &str) {
+    let asked = Instant::now();
+    cancel(es, id).await;
+    let job = wait_job_status(es, id, "canceled", Duration::from_secs(15)).await;
+    let took = asked.elapsed();
+    assert!(
+        took < STOP_GRACE,
+        "the job took {took:?} to stop: it waited for its stop grace"
+    );
+    assert_eq!(job["deleted_document_count"], 0, "{job}");
+    let stale = call(es, Method::GET, &[INDEX, "_doc", STALE], &[], None).await;
+    assert_eq!(stale["found"], true, "{stale}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_while_the_index_is_listed_stops_the_job_at_once_and_deletes_nothing() {
+    let (es_state, es_url) = start_es().await;
+    let (_gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let service = Service::start(settings(&es_url));
+    connected(&es, &gl_url).await;
+    plant_stale_document(&es).await;
+    // The listing's first page comes at once; the next one is held.
+    es_state.delay_api("scroll", Duration::from_secs(60));
+    let id = request_sync(&es).await;
+    wait_for("the listing under way", Duration::from_secs(10), || async {
+        es_state
+            .requests()
+            .iter()
+            .any(|r| r.path == format!("/{INDEX}/_search") && r.query.contains("scroll="))
+            .then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    cancel_ends_the_job_at_once(&es, &id).await;
+    service.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_while_a_bulk_request_is_retried_stops_the_job_at_once_and_deletes_nothing() {
+    let (es_state, es_url) = start_es().await;
+    let (_gl, gl_url) = start_gitlab().await;
+    let es = kibana(&es_url);
+    let mut settings = settings(&es_url);
+    // Back-offs of 2, 4, 6 and 8 s between the attempts of a rejected `_bulk`.
+    settings.elasticsearch.retry_interval = Duration::from_secs(2);
+    let service = Service::start(settings);
+    connected(&es, &gl_url).await;
+    plant_stale_document(&es).await;
+    es_state.reject_next_bulk_requests(1_000);
+    let id = request_sync(&es).await;
+    wait_for("a rejected _bulk", Duration::from_secs(10), || async {
+        es_state
+            .requests()
+            .iter()
+            .any(|r| r.path == "/_bulk" && r.status == 429)
+            .then_some(())
+    })
+    .await;
+    cancel_ends_the_job_at_once(&es, &id).await;
     service.stop().await.expect("clean stop");
 }
