@@ -63,14 +63,11 @@ async fn unavailable_window_answers_503_then_recovers() {
 #[tokio::test]
 async fn requests_of_a_delayed_api_are_held_and_others_are_not() {
     let sim = Sim::default().await;
-    let r = sim
-        .client
-        .post(format!("{}/_sim/faults/latency", sim.base))
-        .json(&json!({"api": "info", "millis": 400}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 204);
+    let latency = json!({"api": "info", "millis": 400});
+    let (s, _) = sim
+        .call(Method::POST, "/_sim/faults/latency", Some(latency))
+        .await;
+    assert_eq!(s, 204);
     let started = std::time::Instant::now();
     let (s, _) = sim.call(Method::GET, "/", None).await;
     assert_eq!(s, 200);

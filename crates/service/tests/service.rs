@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use connector_service::job_runner::STOP_GRACE;
 use es_client::{EsClient, Method};
+use es_sim::{EsSimState, RequestRecord};
 use gitlab_sim::Switches;
 use harness::*;
 use serde_json::json;
@@ -508,68 +509,59 @@ async fn plant_stale_document(es: &EsClient) {
     call(es, Method::PUT, &[INDEX, "_doc", STALE], &[], Some(doc)).await;
 }
 
-/// Cancels job `id` as Kibana does, and checks that it ends `canceled` well before the
-/// service's stop grace (after which a job that does not stop on its own is dropped), having
-/// deleted nothing.
-async fn cancel_ends_the_job_at_once(es: &EsClient, id: &str) {
+/// Syncs a connected connector (service settings changed by `tune`) whose index holds
+/// [`STALE`], with es-sim's `fault` switched on; once es-sim logged a request `seen` matches,
+/// cancels the job as Kibana does. The job must end `canceled` well before the service's stop
+/// grace (after which a job that does not stop on its own is dropped), having deleted nothing.
+async fn cancel_midway(
+    tune: impl FnOnce(&mut connector_config::Settings),
+    fault: impl FnOnce(&EsSimState),
+    what: &str,
+    seen: impl Fn(&RequestRecord) -> bool,
+) {
+    let (es_state, es, _gl, service) = connected_service_tuned(tune).await;
+    plant_stale_document(&es).await;
+    fault(&es_state);
+    let id = request_sync(&es).await;
+    wait_for(what, Duration::from_secs(10), || async {
+        es_state.requests().iter().any(&seen).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let asked = Instant::now();
-    cancel(es, id).await;
-    let job = wait_job_status(es, id, "canceled", Duration::from_secs(15)).await;
+    cancel(&es, &id).await;
+    let job = wait_job_status(&es, &id, "canceled", Duration::from_secs(15)).await;
     let took = asked.elapsed();
     assert!(
         took < STOP_GRACE,
         "the job took {took:?} to stop: it waited for its stop grace"
     );
     assert_eq!(job["deleted_document_count"], 0, "{job}");
-    let stale = call(es, Method::GET, &[INDEX, "_doc", STALE], &[], None).await;
+    let stale = call(&es, Method::GET, &[INDEX, "_doc", STALE], &[], None).await;
     assert_eq!(stale["found"], true, "{stale}");
+    service.stop().await.expect("clean stop");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancel_while_the_index_is_listed_stops_the_job_at_once_and_deletes_nothing() {
-    let (es_state, es_url) = start_es().await;
-    let (_gl, gl_url) = start_gitlab().await;
-    let es = kibana(&es_url);
-    let service = Service::start(settings(&es_url));
-    connected(&es, &gl_url).await;
-    plant_stale_document(&es).await;
-    // The listing's first page comes at once; the next one is held.
-    es_state.delay_api("scroll", Duration::from_secs(60));
-    let id = request_sync(&es).await;
-    wait_for("the listing under way", Duration::from_secs(10), || async {
-        es_state
-            .requests()
-            .iter()
-            .any(|r| r.path == format!("/{INDEX}/_search") && r.query.contains("scroll="))
-            .then_some(())
-    })
+    cancel_midway(
+        |_| {},
+        // The listing's first page comes at once; the next one is held.
+        |es| es.delay_api("scroll", Duration::from_secs(60)),
+        "the listing under way",
+        |r| r.path == format!("/{INDEX}/_search") && r.query.contains("scroll="),
+    )
     .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    cancel_ends_the_job_at_once(&es, &id).await;
-    service.stop().await.expect("clean stop");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancel_while_a_bulk_request_is_retried_stops_the_job_at_once_and_deletes_nothing() {
-    let (es_state, es_url) = start_es().await;
-    let (_gl, gl_url) = start_gitlab().await;
-    let es = kibana(&es_url);
-    let mut settings = settings(&es_url);
-    // Back-offs of 2, 4, 6 and 8 s between the attempts of a rejected `_bulk`.
-    settings.elasticsearch.retry_interval = Duration::from_secs(2);
-    let service = Service::start(settings);
-    connected(&es, &gl_url).await;
-    plant_stale_document(&es).await;
-    es_state.reject_next_bulk_requests(1_000);
-    let id = request_sync(&es).await;
-    wait_for("a rejected _bulk", Duration::from_secs(10), || async {
-        es_state
-            .requests()
-            .iter()
-            .any(|r| r.path == "/_bulk" && r.status == 429)
-            .then_some(())
-    })
+    cancel_midway(
+        // Back-offs of 2, 4, 6 and 8 s between the attempts of a rejected `_bulk`.
+        |settings| settings.elasticsearch.retry_interval = Duration::from_secs(2),
+        |es| es.reject_next_bulk_requests(1_000),
+        "a rejected _bulk",
+        |r| r.path == "/_bulk" && r.status == 429,
+    )
     .await;
-    cancel_ends_the_job_at_once(&es, &id).await;
-    service.stop().await.expect("clean stop");
 }

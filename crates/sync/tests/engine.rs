@@ -220,27 +220,17 @@ async fn sync_canceled_midway(
 }
 
 #[tokio::test]
-async fn a_cancel_stops_a_listing_that_does_not_end_and_nothing_is_written_or_deleted() {
-    let mut sink = MemorySink {
-        stall: Some(Stall::Listing),
-        ..MemorySink::with_docs([issue("1", 1, "a")])
-    };
-    let report = sync_canceled_midway(&mut sink, docs(vec![issue("1", 2, "b")])).await;
-    assert_eq!(report.outcome, Outcome::Canceled);
-    assert_eq!((sink.writes, report.deleted), (0, 0));
-    assert!(sink.docs.contains_key("issue_1_1"));
-}
-
-#[tokio::test]
-async fn a_cancel_stops_a_write_that_does_not_end_and_nothing_is_deleted() {
-    let mut sink = MemorySink {
-        stall: Some(Stall::Writes),
-        ..MemorySink::with_docs([issue("1", 1, "a")])
-    };
-    let report = sync_canceled_midway(&mut sink, docs(vec![issue("1", 2, "b")])).await;
-    assert_eq!(report.outcome, Outcome::Canceled);
-    assert_eq!((sink.writes, report.deleted), (1, 0));
-    assert!(sink.docs.contains_key("issue_1_1"));
+async fn a_cancel_stops_a_listing_or_a_write_that_does_not_end_and_nothing_is_deleted() {
+    for (stall, writes) in [(Stall::Listing, 0), (Stall::Writes, 1)] {
+        let mut sink = MemorySink {
+            stall: Some(stall),
+            ..MemorySink::with_docs([issue("1", 1, "a")])
+        };
+        let report = sync_canceled_midway(&mut sink, docs(vec![issue("1", 2, "b")])).await;
+        assert_eq!(report.outcome, Outcome::Canceled, "{stall:?}");
+        assert_eq!((sink.writes, report.deleted), (writes, 0), "{stall:?}");
+        assert!(sink.docs.contains_key("issue_1_1"), "{stall:?}");
+    }
 }
 
 #[tokio::test]
