@@ -565,3 +565,28 @@ async fn a_cancel_while_a_bulk_request_is_retried_stops_the_job_at_once_and_dele
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cleanup_leaves_the_start_lock_of_a_job_not_claimed_yet_alone() {
+    let (es_state, es, _gl, service) = connected_service_tuned(|_| {}).await;
+    // Cleanup runs every 0.5 s: several times while the claim is held.
+    es_state.delay_api("connector.sync_job_claim", Duration::from_secs(3));
+    let id = request_sync(&es).await;
+    let locked = Instant::now();
+    wait_for("the start lock", Duration::from_secs(10), || async {
+        (connector(&es).await["last_sync_status"] == "in_progress").then_some(())
+    })
+    .await;
+    while locked.elapsed() < Duration::from_secs(2) {
+        let now = connector(&es).await;
+        assert_eq!(
+            now["last_sync_status"], "in_progress",
+            "{}",
+            now["last_sync_error"]
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let job = wait_job_status(&es, &id, "completed", SYNC).await;
+    assert_completed(&job, expected_total());
+    service.stop().await.expect("clean stop");
+}
