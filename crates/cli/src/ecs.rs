@@ -1,29 +1,29 @@
 //! ECS-shaped JSON log lines (`@timestamp`, `log.level`, `message`, `log.logger`, `ecs.version`,
-//! plus the event's fields), one per line, for Filebeat.
+//! plus the fields of the event and of its spans), one per line, for Filebeat.
 
 use std::fmt;
 
 use serde_json::{Map, Value};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
-use tracing_subscriber::fmt::format::Writer;
-use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::fmt::format::{JsonFields, Writer};
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormattedFields};
 use tracing_subscriber::registry::LookupSpan;
 
 /// The ECS version the lines follow.
 const ECS_VERSION: &str = "8.11.0";
 
-/// Formats each event as one ECS JSON object.
+/// Formats each event as one ECS JSON object. Span fields come from [`JsonFields`], the field
+/// formatter to install with it.
 pub struct EcsFormat;
 
-impl<S, N> FormatEvent<S, N> for EcsFormat
+impl<S> FormatEvent<S, JsonFields> for EcsFormat
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
-    N: for<'a> FormatFields<'a> + 'static,
 {
     fn format_event(
         &self,
-        _ctx: &FmtContext<'_, S, N>,
+        ctx: &FmtContext<'_, S, JsonFields>,
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
@@ -40,7 +40,7 @@ where
         );
         line.insert("ecs.version".into(), Value::String(ECS_VERSION.to_owned()));
         line.insert("service.type".into(), Value::String("gitlab".to_owned()));
-        let mut fields = FieldCollector(Map::new());
+        let mut fields = FieldCollector(span_fields(ctx));
         event.record(&mut fields);
         let mut fields = fields.0;
         let message = fields
@@ -53,6 +53,26 @@ where
         let text = serde_json::to_string(&line).map_err(|_| fmt::Error)?;
         writeln!(writer, "{text}")
     }
+}
+
+/// The fields of the event's spans, outermost first, so an inner span's field wins.
+fn span_fields<S>(ctx: &FmtContext<'_, S, JsonFields>) -> Map<String, Value>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    let mut fields = Map::new();
+    for span in ctx
+        .event_scope()
+        .into_iter()
+        .flat_map(|scope| scope.from_root())
+    {
+        let extensions = span.extensions();
+        let recorded = extensions
+            .get::<FormattedFields<JsonFields>>()
+            .and_then(|f| serde_json::from_str::<Map<String, Value>>(&f.fields).ok());
+        fields.extend(recorded.unwrap_or_default());
+    }
+    fields
 }
 
 struct FieldCollector(Map<String, Value>);

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use connector_config::LogLevel;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::format::JsonFields;
 
 use crate::args::LogArgs;
 use crate::ecs::EcsFormat;
@@ -98,7 +99,10 @@ pub fn init(args: &LogArgs, fallback: &str) -> Result<(), String> {
         .with_env_filter(EnvFilter::new(directives))
         .with_writer(LogLine::default);
     if args.log_json {
-        builder.event_format(EcsFormat).init();
+        builder
+            .fmt_fields(JsonFields::new())
+            .event_format(EcsFormat)
+            .init();
     } else {
         builder.compact().init();
     }

@@ -6,6 +6,7 @@
 //! | `POST /_sim/faults/bulk_rejections` `{"requests": n}` | 429 the next n `_bulk` requests |
 //! | `POST /_sim/faults/bulk_item_rejections` `{"fraction": f}` | 429 this fraction of bulk items |
 //! | `POST /_sim/faults/unavailable` `{"millis": n}` | 503 every ES request for n ms |
+//! | `POST /_sim/faults/latency` `{"api": name, "millis": n}` | hold requests of REST API `name` n ms |
 //! | `DELETE /_sim/faults` | clear all faults |
 //! | `GET /_sim/indices` | concrete index names |
 //! | `GET /_sim/indices/{index}/docs` | `{"docs": [{"_id", "_source"}]}` |
@@ -43,6 +44,13 @@ struct Unavailable {
     millis: u64,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Latency {
+    api: String,
+    millis: u64,
+}
+
 fn missing(index: &str) -> Response {
     EsError::index_not_found(index).into_response()
 }
@@ -75,6 +83,13 @@ pub fn routes() -> Router<EsSimState> {
             "/_sim/faults/unavailable",
             post(|State(s): State<EsSimState>, Json(b): Json<Unavailable>| async move {
                 s.make_unavailable_for(Duration::from_millis(b.millis));
+                StatusCode::NO_CONTENT
+            }),
+        )
+        .route(
+            "/_sim/faults/latency",
+            post(|State(s): State<EsSimState>, Json(b): Json<Latency>| async move {
+                s.delay_api(&b.api, Duration::from_millis(b.millis));
                 StatusCode::NO_CONTENT
             }),
         )

@@ -139,6 +139,10 @@ async fn process(
     if let Err(e) = state.spec().check_params(&matched.api, path, &params) {
         return err(e);
     }
+    let latency = state.faults().latency.get(&matched.api).copied();
+    if let Some(latency) = latency {
+        tokio::time::sleep(latency).await;
+    }
     let mut warning = None;
     let system_target = matched
         .opt_part("index")

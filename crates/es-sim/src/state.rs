@@ -2,6 +2,7 @@
 //! and the request log. Cloning an [`EsSimState`] gives another handle to the same simulator,
 //! so tests keep one and hand one to [`crate::serve`].
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -68,6 +69,8 @@ pub(crate) struct Faults {
     pub(crate) reject_item_fraction: f64,
     pub(crate) item_accumulator: f64,
     pub(crate) unavailable_until: Option<Instant>,
+    /// How long requests of each REST API (by spec name) are held before they are handled.
+    pub(crate) latency: BTreeMap<String, Duration>,
 }
 
 /// Indices plus search contexts, guarded together.
@@ -163,6 +166,12 @@ impl EsSimState {
     /// Answers every ES request with 503 for `duration`.
     pub fn make_unavailable_for(&self, duration: Duration) {
         self.faults().unavailable_until = Some(Instant::now() + duration);
+    }
+
+    /// Holds every request of REST API `api` (its spec name: `scroll`, `bulk`, …) for
+    /// `duration` before handling it.
+    pub fn delay_api(&self, api: &str, duration: Duration) {
+        self.faults().latency.insert(api.to_owned(), duration);
     }
 
     /// Turns every fault switch off.

@@ -61,6 +61,24 @@ async fn unavailable_window_answers_503_then_recovers() {
 }
 
 #[tokio::test]
+async fn requests_of_a_delayed_api_are_held_and_others_are_not() {
+    let sim = Sim::default().await;
+    let latency = json!({"api": "info", "millis": 400});
+    let (s, _) = sim
+        .call(Method::POST, "/_sim/faults/latency", Some(latency))
+        .await;
+    assert_eq!(s, 204);
+    let started = std::time::Instant::now();
+    let (s, _) = sim.call(Method::GET, "/", None).await;
+    assert_eq!(s, 200);
+    assert!(started.elapsed() >= Duration::from_millis(400));
+    let started = std::time::Instant::now();
+    let (s, _) = sim.call(Method::GET, "/missing", None).await;
+    assert_eq!(s, 404);
+    assert!(started.elapsed() < Duration::from_millis(400));
+}
+
+#[tokio::test]
 async fn request_log_records_product_origin_and_status() {
     let sim = Sim::default().await;
     sim.call(Method::GET, "/", None).await;

@@ -3,11 +3,13 @@
 //! minutes) end in `error`; a connector whose `last_sync_status` stayed `in_progress` with no
 //! running job (a crash between start lock and end) is un-stuck so its jobs run again, unless
 //! a job of it runs in this process (its runner gives the lock back, even when the job
-//! document was deleted meanwhile).
+//! document was deleted meanwhile). A job counts as running here from before its start lock is
+//! taken, so a lock taken but not yet followed by the claim is never mistaken for a crash's.
 //!
-//! Known window: a service that took the start lock but has not claimed its job yet looks
-//! stuck for a few milliseconds; the un-stick write is OCC-guarded, and the claimed job still
-//! runs exactly once.
+//! Known window, across services only: another service's cleanup cannot know that a lock was
+//! taken a moment before its claim, and may un-stick it (the OCC guard does not help: it read
+//! the connector after the lock). The claimed job still runs exactly once, but the connector
+//! shows the interrupted error and its lock is free while the job runs.
 
 use std::sync::Arc;
 

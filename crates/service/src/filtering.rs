@@ -60,11 +60,7 @@ pub async fn validate_draft(
     }
     let draft = serde_json::to_value(&filtering.draft).unwrap_or_default();
     let result = sync_rules::validate_filtering(&draft);
-    tracing::info!(
-        connector_id = id,
-        valid = result.is_valid(),
-        "validated draft sync rules"
-    );
+    tracing::info!(valid = result.is_valid(), "validated draft sync rules");
     es.connector_update_filtering_validation(id, to_wire(&result))
         .await?;
     if result.is_valid() {

@@ -213,6 +213,32 @@ mod tests {
     }
 
     #[test]
+    fn a_user_set_concurrency_wins_and_an_empty_one_means_the_default() {
+        let concurrency = |value: Value| {
+            parse(&configuration(&[
+                ("token", json!("t")),
+                ("projects", json!("*")),
+                ("concurrency", value),
+            ]))
+            .expect("valid")
+            .client
+            .max_concurrent_requests
+        };
+        assert_eq!(concurrency(json!(3)), 3);
+        assert_eq!(
+            concurrency(json!("3")),
+            3,
+            "Kibana may store numbers as text"
+        );
+        assert_eq!(
+            concurrency(json!("")),
+            8,
+            "as registered before it had a value"
+        );
+        assert_eq!(concurrency(Value::Null), 8);
+    }
+
+    #[test]
     fn missing_fields_are_named() {
         let mut configuration = configuration(&[]);
         configuration.remove("projects");

@@ -31,7 +31,7 @@ impl Heartbeat {
         }
         es.connector_check_in(id).await?;
         self.checked_in().insert(id.to_owned());
-        tracing::debug!(connector_id = id, "checked in");
+        tracing::debug!("checked in");
         Ok(true)
     }
 

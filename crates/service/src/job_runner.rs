@@ -123,9 +123,10 @@ pub async fn execute(state: Arc<ServiceState>, job: StoredJob, token: Cancellati
 type SyncResult = Result<sync_engine::SyncReport, String>;
 
 /// How long a stopped job (Kibana cancel, shutdown) may take to wind down on its own before
-/// it is dropped where it stands: the sync engine stops between batches, but the steps before
-/// it (the GitLab ping, creating and listing the index) and a `_bulk` being retried do not
-/// watch the token, and GitLab or Elasticsearch not answering would hold them for minutes.
+/// it is dropped where it stands: the sync engine stops where it stands (listing the index, a
+/// `_bulk` being retried), but the steps before it (the GitLab ping, creating the index) and
+/// its final refresh do not watch the token, and GitLab or Elasticsearch not answering would
+/// hold them for minutes.
 pub const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Runs `sync` until it ends, or until [`STOP_GRACE`] after `token` is canceled.

@@ -52,22 +52,25 @@ async fn tick(state: &Arc<ServiceState>) -> Result<(), EsError> {
             break;
         };
         let span = tracing::info_span!("job", job_id = %job.id);
-        match job_runner::start(state, &job)
+        // Tracked before the start lock is taken: between the lock and the claim, cleanup
+        // would otherwise see a locked connector with no running job, as a crash leaves it.
+        state.track(&job.id, &job.doc.connector.id);
+        let started = job_runner::start(state, &job)
             .instrument(span.clone())
-            .await
-        {
-            Ok(()) => {}
-            Err(StartError::Busy) => {
-                tracing::debug!(job_id = %job.id, "connector busy or job taken; left for later");
-                continue;
+            .await;
+        if let Err(error) = started {
+            state.untrack(&job.id);
+            match error {
+                StartError::Busy => {
+                    tracing::debug!(job_id = %job.id, "connector busy or job taken; left for later");
+                }
+                StartError::Es(error) => {
+                    tracing::warn!(job_id = %job.id, %error, "cannot start the job");
+                }
             }
-            Err(StartError::Es(error)) => {
-                tracing::warn!(job_id = %job.id, %error, "cannot start the job");
-                continue;
-            }
+            continue;
         }
         let token = state.shutdown.child_token();
-        state.track(&job.id, &job.doc.connector.id);
         let runner_state = state.clone();
         let job_id = job.id.clone();
         state.runners.spawn(

@@ -66,14 +66,14 @@ async fn tick(state: &ServiceState, scheduler: &Scheduler) -> Result<(), EsError
         if state.shutdown.is_cancelled() {
             return;
         }
-        let id = connector.id.clone();
-        let span = tracing::info_span!("connector", connector_id = %id);
-        if let Err(error) = tick_connector(state, scheduler, connector)
-            .instrument(span)
-            .await
-        {
-            tracing::warn!(connector_id = %id, %error, "connector tick failed");
+        let span = tracing::info_span!("connector", connector_id = %connector.id);
+        async {
+            if let Err(error) = tick_connector(state, scheduler, connector).await {
+                tracing::warn!(%error, "connector tick failed");
+            }
         }
+        .instrument(span)
+        .await;
     })
     .await;
     Ok(())
@@ -111,11 +111,11 @@ async fn tick_connector(
         .await?;
     match connector.doc.status.as_deref() {
         Some(s) if s == ConnectorStatus::Created.as_str() => {
-            tracing::info!(connector_id = %connector.id, "waiting for Kibana to finish creating the connector");
+            tracing::info!("waiting for Kibana to finish creating the connector");
             return Ok(());
         }
         Some(s) if s == ConnectorStatus::NeedsConfiguration.as_str() => {
-            tracing::info!(connector_id = %connector.id, "connector needs configuration: finish it in Kibana");
+            tracing::info!("connector needs configuration: finish it in Kibana");
             return Ok(());
         }
         _ => {}
@@ -125,7 +125,7 @@ async fn tick_connector(
         state.pings.ping(&config).await
     };
     if let Err(problem) = health.await {
-        tracing::warn!(connector_id = %connector.id, error = %problem, "connector configuration or GitLab check failed");
+        tracing::warn!(error = %problem, "connector configuration or GitLab check failed");
         set_status(es, &connector, ConnectorStatus::Error, Some(&problem.0)).await?;
         return Ok(());
     }
@@ -169,10 +169,7 @@ async fn prepare(
         };
         match store::update_connector(es, id, &update, connector.seq).await {
             Ok(()) => {
-                tracing::info!(
-                    connector_id = id,
-                    "registered the GitLab configuration schema and features"
-                );
+                tracing::info!("registered the GitLab configuration schema and features");
             }
             Err(EsError::Conflict { .. }) if attempt < OCC_ATTEMPTS => continue,
             Err(error) => return Err(error),
@@ -233,7 +230,7 @@ async fn schedule_full(
             Err(error) => return Err(error),
         }
         let job_id = es.sync_job_post(id, "full", "scheduled").await?;
-        tracing::info!(connector_id = id, %job_id, occurrence = %stamp, "scheduled a full sync");
+        tracing::info!(%job_id, occurrence = %stamp, "scheduled a full sync");
         return Ok(());
     }
 }

@@ -5,7 +5,8 @@
 //! The reference's two fields `token` and `projects` keep their keys, labels, order, types,
 //! sensitivity and display; our additions (`gitlab_url`, `ca_bundle`, `concurrency`) are
 //! optional with defaults. List defaults are registered as strings (`""`), because ES's
-//! configuration parser rejects array values (spec §10.3).
+//! configuration parser rejects array values (spec §10.3); the numeric `concurrency` registers
+//! its default as its value.
 
 use std::collections::BTreeMap;
 
@@ -131,19 +132,20 @@ pub fn gitlab_schema() -> Map<String, Value> {
             "Path, on the connector service host, of a PEM file with extra CA certificates for a self-managed GitLab.",
         ),
     );
-    schema.insert(
-        keys::CONCURRENCY.into(),
-        field(
-            "Maximum concurrent GitLab requests",
-            5,
-            "numeric",
-            "int",
-            false,
-            false,
-            json!(DEFAULT_CONCURRENCY),
-            "How many GitLab API requests a sync keeps in flight at once.",
-        ),
+    let mut concurrency = field(
+        "Maximum concurrent GitLab requests",
+        5,
+        "numeric",
+        "int",
+        false,
+        false,
+        json!(DEFAULT_CONCURRENCY),
+        "How many GitLab API requests a sync keeps in flight at once.",
     );
+    // A numeric field shows its default as its value, as the reference's `int` fields do:
+    // Kibana's number input never gets `""`.
+    concurrency["value"] = json!(DEFAULT_CONCURRENCY);
+    schema.insert(keys::CONCURRENCY.into(), concurrency);
     schema
 }
 
@@ -269,6 +271,15 @@ mod tests {
             assert_eq!(field.as_object().map(|f| f.len()), Some(FIELD_KEYS.len()));
             assert!(!field["value"].is_array());
         }
+    }
+
+    #[test]
+    fn the_numeric_concurrency_registers_its_default_as_its_value() {
+        let concurrency = &gitlab_schema()["concurrency"];
+        assert_eq!(concurrency["type"], "int");
+        assert_eq!(concurrency["display"], "numeric");
+        assert_eq!(concurrency["value"], DEFAULT_CONCURRENCY);
+        assert_eq!(concurrency["default_value"], DEFAULT_CONCURRENCY);
     }
 
     #[test]

@@ -114,8 +114,9 @@ impl ServiceState {
             .contains_key(id)
     }
 
-    /// Whether a job of connector `connector_id` runs in this process (its runner holds the
-    /// connector's start lock and gives it back, even when the job document is gone).
+    /// Whether a job of connector `connector_id` runs in this process: it is being started
+    /// (tracked before the connector's start lock is taken) or its runner holds that lock and
+    /// gives it back, even when the job document is gone.
     pub fn runs_for_connector(&self, connector_id: &str) -> bool {
         self.running
             .lock()

@@ -410,10 +410,21 @@ pub async fn slow_running_job() -> (EsClient, Service, String) {
 /// Both simulators and a service whose connector is `connected`: the Kibana-side client,
 /// gitlab-sim and the service.
 pub async fn connected_service() -> (EsClient, SimState, Service) {
-    let (_es_state, es_url) = start_es().await;
+    let (_es_state, es, gl, service) = connected_service_tuned(|_| {}).await;
+    (es, gl, service)
+}
+
+/// Both simulators and a service with [`settings`] changed by `tune`, whose connector is
+/// `connected`: es-sim, the Kibana-side client, gitlab-sim and the service.
+pub async fn connected_service_tuned(
+    tune: impl FnOnce(&mut Settings),
+) -> (EsSimState, EsClient, SimState, Service) {
+    let (es_state, es_url) = start_es().await;
     let (gl, gl_url) = start_gitlab().await;
     let es = kibana(&es_url);
-    let service = Service::start(settings(&es_url));
+    let mut settings = settings(&es_url);
+    tune(&mut settings);
+    let service = Service::start(settings);
     connected(&es, &gl_url).await;
-    (es, gl, service)
+    (es_state, es, gl, service)
 }

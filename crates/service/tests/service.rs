@@ -5,11 +5,14 @@
 mod harness;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use es_client::Method;
+use connector_service::job_runner::STOP_GRACE;
+use es_client::{EsClient, Method};
+use es_sim::{EsSimState, RequestRecord};
 use gitlab_sim::Switches;
 use harness::*;
+use serde_json::json;
 
 const SYNC: Duration = Duration::from_secs(40);
 
@@ -38,6 +41,7 @@ async fn kibana_lifecycle_on_demand_and_scheduled_jobs_complete_with_exact_count
     assert_eq!(config["projects"]["label"], "List of projects");
     assert_eq!(config["projects"]["display"], "textarea");
     assert_eq!(config["gitlab_url"]["default_value"], "https://gitlab.com");
+    assert_eq!(config["concurrency"]["value"], 8);
     assert_eq!(
         registered["features"]["sync_rules"]["basic"]["enabled"],
         true
@@ -493,5 +497,96 @@ async fn a_job_deleted_while_it_runs_releases_the_connector_with_an_error() {
     assert_eq!(after["last_sync_status"], "error", "{after}");
     assert_eq!(after["last_sync_error"], "Couldn't find the job", "{after}");
     assert!(after["last_synced"].is_string(), "{after}");
+    service.stop().await.expect("clean stop");
+}
+
+/// A document of the content index that no GitLab item matches: a full sync deletes it.
+const STALE: &str = "issue_999999_1";
+
+/// Puts [`STALE`] in the content index.
+async fn plant_stale_document(es: &EsClient) {
+    let doc = json!({"type": "Issue", "project_id": 999_999, "title": "stale"});
+    call(es, Method::PUT, &[INDEX, "_doc", STALE], &[], Some(doc)).await;
+}
+
+/// Syncs a connected connector (service settings changed by `tune`) whose index holds
+/// [`STALE`], with es-sim's `fault` switched on; once es-sim logged a request `seen` matches,
+/// cancels the job as Kibana does. The job must end `canceled` well before the service's stop
+/// grace (after which a job that does not stop on its own is dropped), having deleted nothing.
+async fn cancel_midway(
+    tune: impl FnOnce(&mut connector_config::Settings),
+    fault: impl FnOnce(&EsSimState),
+    what: &str,
+    seen: impl Fn(&RequestRecord) -> bool,
+) {
+    let (es_state, es, _gl, service) = connected_service_tuned(tune).await;
+    plant_stale_document(&es).await;
+    fault(&es_state);
+    let id = request_sync(&es).await;
+    wait_for(what, Duration::from_secs(10), || async {
+        es_state.requests().iter().any(&seen).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let asked = Instant::now();
+    cancel(&es, &id).await;
+    let job = wait_job_status(&es, &id, "canceled", Duration::from_secs(15)).await;
+    let took = asked.elapsed();
+    assert!(
+        took < STOP_GRACE,
+        "the job took {took:?} to stop: it waited for its stop grace"
+    );
+    assert_eq!(job["deleted_document_count"], 0, "{job}");
+    let stale = call(&es, Method::GET, &[INDEX, "_doc", STALE], &[], None).await;
+    assert_eq!(stale["found"], true, "{stale}");
+    service.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_while_the_index_is_listed_stops_the_job_at_once_and_deletes_nothing() {
+    cancel_midway(
+        |_| {},
+        // The listing's first page comes at once; the next one is held.
+        |es| es.delay_api("scroll", Duration::from_secs(60)),
+        "the listing under way",
+        |r| r.path == format!("/{INDEX}/_search") && r.query.contains("scroll="),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_while_a_bulk_request_is_retried_stops_the_job_at_once_and_deletes_nothing() {
+    cancel_midway(
+        // Back-offs of 2, 4, 6 and 8 s between the attempts of a rejected `_bulk`.
+        |settings| settings.elasticsearch.retry_interval = Duration::from_secs(2),
+        |es| es.reject_next_bulk_requests(1_000),
+        "a rejected _bulk",
+        |r| r.path == "/_bulk" && r.status == 429,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cleanup_leaves_the_start_lock_of_a_job_not_claimed_yet_alone() {
+    let (es_state, es, _gl, service) = connected_service_tuned(|_| {}).await;
+    // Cleanup runs every 0.5 s: several times while the claim is held.
+    es_state.delay_api("connector.sync_job_claim", Duration::from_secs(3));
+    let id = request_sync(&es).await;
+    let locked = Instant::now();
+    wait_for("the start lock", Duration::from_secs(10), || async {
+        (connector(&es).await["last_sync_status"] == "in_progress").then_some(())
+    })
+    .await;
+    while locked.elapsed() < Duration::from_secs(2) {
+        let now = connector(&es).await;
+        assert_eq!(
+            now["last_sync_status"], "in_progress",
+            "{}",
+            now["last_sync_error"]
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let job = wait_job_status(&es, &id, "completed", SYNC).await;
+    assert_completed(&job, expected_total());
     service.stop().await.expect("clean stop");
 }

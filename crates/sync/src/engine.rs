@@ -88,6 +88,9 @@ fn sink_error(action: &'static str) -> impl FnOnce(SinkError) -> SyncError {
 /// the sync was not canceled, and never in a scope the source reported incomplete. When the
 /// source fails as a whole, what was written stays (it is valid), nothing is deleted, and the
 /// error is returned.
+///
+/// A cancel stops the sync where it stands, also in the middle of listing the sink (then
+/// nothing is written or deleted), of a write being retried, or of a delete.
 pub async fn run<S: Sink>(
     mut events: EventStream,
     sink: &mut S,
@@ -97,9 +100,20 @@ pub async fn run<S: Sink>(
 ) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
     let mut listing = LedgerBuilder::default();
-    sink.existing(&mut |doc| listing.add(doc))
-        .await
-        .map_err(sink_error("listing the index"))?;
+    let listed = options
+        .cancel
+        .run_until_cancelled(sink.existing(&mut |doc| listing.add(doc)))
+        .await;
+    let Some(listed) = listed else {
+        // Canceled while listing: nothing written, and a cut listing never decides deletes.
+        tracing::info!(
+            documents = listing.listed(),
+            "canceled while listing the index"
+        );
+        let state = RunState::new(Ledger::default(), options);
+        return Ok(state.into_report(true, 0, progress, started));
+    };
+    listed.map_err(sink_error("listing the index"))?;
     tracing::info!(documents = listing.listed(), "index listed");
     let mut state = RunState::new(listing.build(), options);
 
@@ -118,15 +132,19 @@ pub async fn run<S: Sink>(
                 break;
             }
             Some(Ok(event)) => {
-                if let Some(batch) = state.accept(event, filter, progress) {
-                    state.write(sink, batch, progress).await?;
+                if let Some(batch) = state.accept(event, filter, progress)
+                    && state.write(sink, batch, progress, &options.cancel).await?
+                        == Written::Canceled
+                {
+                    canceled = true;
+                    break;
                 }
             }
         }
     }
     drop(events);
     if let Some(batch) = state.batcher.take() {
-        state.write(sink, batch, progress).await?;
+        canceled |= state.write(sink, batch, progress, &options.cancel).await? == Written::Canceled;
     }
 
     if let Some(error) = source_failure {
@@ -140,15 +158,29 @@ pub async fn run<S: Sink>(
         (Vec::new(), 0)
     };
     for chunk in stale.chunks(DELETE_CHUNK) {
-        let deleted = sink
-            .delete(chunk.to_vec())
+        let Some(deleted) = options
+            .cancel
+            .run_until_cancelled(sink.delete(chunk.to_vec()))
             .await
-            .map_err(sink_error("deleting stale documents"))?;
-        progress.add_deleted(deleted);
+        else {
+            canceled = true;
+            break;
+        };
+        progress.add_deleted(deleted.map_err(sink_error("deleting stale documents"))?);
     }
     sink.finish().await.map_err(sink_error("committing"))?;
 
     Ok(state.into_report(canceled, kept, progress, started))
+}
+
+/// Whether a write got the sink's answer, or was abandoned because the sync was canceled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    /// The sink answered; its report is counted.
+    Done,
+    /// Canceled first: the write was dropped where it stood (a `_bulk` in flight or being
+    /// retried); what it stored, if anything, is an upsert by `_id` the next sync repeats.
+    Canceled,
 }
 
 /// Whether the source could read all of a document's item.
@@ -284,16 +316,18 @@ impl RunState {
         }
     }
 
+    /// Writes `batch` unless `cancel` fires first (see [`Written`]).
     async fn write<S: Sink>(
         &mut self,
         sink: &mut S,
         batch: Vec<Document>,
         progress: &SyncProgress,
-    ) -> Result<(), SyncError> {
-        let report = sink
-            .write(batch)
-            .await
-            .map_err(sink_error("writing documents"))?;
+        cancel: &CancellationToken,
+    ) -> Result<Written, SyncError> {
+        let Some(report) = cancel.run_until_cancelled(sink.write(batch)).await else {
+            return Ok(Written::Canceled);
+        };
+        let report = report.map_err(sink_error("writing documents"))?;
         let failed = report.failed.len() as u64;
         progress.add_written(report.created, report.updated, report.bytes);
         self.failed_count += failed;
@@ -303,7 +337,7 @@ impl RunState {
                 self.failed.push(Listed { what: id, reason });
             }
         }
-        Ok(())
+        Ok(Written::Done)
     }
 
     fn into_report(

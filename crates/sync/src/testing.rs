@@ -1,5 +1,5 @@
 //! Test doubles for each side of the pipeline, so the engine (and the layers above it) can be
-//! tested without HTTP: [`vec_source`] and [`MemorySink`].
+//! tested without HTTP: [`vec_source`] and [`MemorySink`] (which can [`Stall`]).
 
 use std::collections::BTreeMap;
 
@@ -23,6 +23,17 @@ pub struct MemorySink {
     pub writes: usize,
     /// Whether `finish` was called since the last write.
     pub finished: bool,
+    /// The calls that never answer, as an index that stopped answering does.
+    pub stall: Option<Stall>,
+}
+
+/// Which calls of a [`MemorySink`] never answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stall {
+    /// [`Sink::existing`].
+    Listing,
+    /// [`Sink::write`] (counted in [`MemorySink::writes`] all the same).
+    Writes,
 }
 
 impl MemorySink {
@@ -43,6 +54,9 @@ impl Sink for MemorySink {
         &mut self,
         each: &mut (dyn FnMut(ExistingDoc) + Send),
     ) -> Result<(), SinkError> {
+        if self.stall == Some(Stall::Listing) {
+            std::future::pending::<()>().await;
+        }
         for doc in self.docs.values() {
             each(ExistingDoc {
                 id: doc.id.to_string(),
@@ -55,6 +69,9 @@ impl Sink for MemorySink {
 
     async fn write(&mut self, batch: Vec<Document>) -> Result<WriteReport, SinkError> {
         self.writes += 1;
+        if self.stall == Some(Stall::Writes) {
+            std::future::pending::<()>().await;
+        }
         self.finished = false;
         let mut report = WriteReport::default();
         for doc in batch {

@@ -3,7 +3,9 @@
 
 use connector_core::filter::AcceptAll;
 use connector_core::{Document, DocumentFilter, ObjectKind, ScopeKey, SourceEvent};
-use sync_engine::testing::{MemorySink, vec_source};
+use std::time::Duration;
+
+use sync_engine::testing::{MemorySink, Stall, vec_source};
 use sync_engine::{Outcome, SyncMode, SyncOptions, SyncProgress, run};
 
 fn issue(project: &str, iid: u32, title: &str) -> Document {
@@ -197,6 +199,38 @@ async fn canceled_sync_deletes_nothing() {
         .expect("sync");
     assert_eq!(report.outcome, Outcome::Canceled);
     assert!(sink.docs.contains_key("issue_1_1"));
+}
+
+/// Syncs `events` into `sink`, canceled a moment after the start; fails if the sync does not
+/// end soon after.
+async fn sync_canceled_midway(
+    sink: &mut MemorySink,
+    events: Vec<Result<SourceEvent, connector_core::SourceError>>,
+) -> sync_engine::SyncReport {
+    let options = SyncOptions::default();
+    let cancel = options.cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        cancel.cancel();
+    });
+    tokio::time::timeout(Duration::from_secs(5), sync(sink, events, &options))
+        .await
+        .expect("the sync stops once canceled")
+        .expect("sync")
+}
+
+#[tokio::test]
+async fn a_cancel_stops_a_listing_or_a_write_that_does_not_end_and_nothing_is_deleted() {
+    for (stall, writes) in [(Stall::Listing, 0), (Stall::Writes, 1)] {
+        let mut sink = MemorySink {
+            stall: Some(stall),
+            ..MemorySink::with_docs([issue("1", 1, "a")])
+        };
+        let report = sync_canceled_midway(&mut sink, docs(vec![issue("1", 2, "b")])).await;
+        assert_eq!(report.outcome, Outcome::Canceled, "{stall:?}");
+        assert_eq!((sink.writes, report.deleted), (writes, 0), "{stall:?}");
+        assert!(sink.docs.contains_key("issue_1_1"), "{stall:?}");
+    }
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! `gitlab-connector run -c config.yml` as Kibana would drive it, through the real binary:
 //! register → configure → on-demand job → completed → SIGTERM exits cleanly.
 
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -40,7 +41,13 @@ struct Service(Child);
 impl Service {
     /// `gitlab-connector run -c config`, its stderr captured.
     fn start(config: &std::path::Path) -> Service {
+        Service::start_with(&[], config)
+    }
+
+    /// `gitlab-connector FLAGS run -c config`, its stderr captured.
+    fn start_with(flags: &[&str], config: &std::path::Path) -> Service {
         let child = connector()
+            .args(flags)
             .args(["run", "-c"])
             .arg(config)
             .stdout(Stdio::null())
@@ -48,6 +55,28 @@ impl Service {
             .spawn()
             .expect("service starts");
         Service(child)
+    }
+
+    /// The first stderr line that contains `needle`, read as the service writes it.
+    fn line_with(&mut self, needle: &str, timeout: Duration) -> String {
+        let stderr = self.0.stderr.take().expect("stderr captured");
+        let (lines, received) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if lines.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        let started = Instant::now();
+        loop {
+            let left = timeout.saturating_sub(started.elapsed());
+            match received.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no log line with `{needle}` within {timeout:?}"),
+            }
+        }
     }
 }
 
@@ -207,4 +236,39 @@ fn elasticsearch_log_level_sets_the_level_of_the_elasticsearch_clients_lines() {
     );
     let default = run_until_registered("INFO");
     assert!(!default.contains("Elasticsearch request"), "{default}");
+}
+
+#[test]
+fn service_log_lines_name_their_connector_once() {
+    let es = Es::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("config.yml");
+    for (flags, id) in [(&[][..], "gl-text"), (&["--log-json"][..], "gl-json")] {
+        es_call(
+            &es,
+            reqwest::Method::PUT,
+            &format!("/_connector/{id}"),
+            Some(
+                json!({"index_name": format!("search-{id}"), "service_type": "gitlab", "name": "GitLab"}),
+            ),
+        );
+        std::fs::write(
+            &config,
+            format!(
+                "elasticsearch:\n  host: {}\n  username: elastic\n  password: changeme\n\
+                 service:\n  idling: 0.2\n  log_level: INFO\nconnectors:\n  - connector_id: {id}\n    service_type: gitlab\n",
+                es.url
+            ),
+        )
+        .expect("config written");
+        let mut service = Service::start_with(flags, &config);
+        let line = service.line_with("connector needs configuration", Duration::from_secs(20));
+        assert_eq!(line.matches("connector_id").count(), 1, "{line}");
+        if flags.is_empty() {
+            assert!(line.contains(id), "{line}");
+        } else {
+            let line: Value = serde_json::from_str(&line).expect("a JSON line");
+            assert_eq!(line["labels"]["connector_id"], id, "{line}");
+        }
+    }
 }
