@@ -1,6 +1,6 @@
 //! Log output: human-readable lines on stderr by default, ECS-style JSON on request.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use connector_config::LogLevel;
 use tracing_subscriber::EnvFilter;
@@ -97,6 +97,7 @@ pub fn init(args: &LogArgs, fallback: &str) -> Result<(), String> {
     };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::new(directives))
+        .with_ansi(colored())
         .with_writer(LogLine::default);
     if args.log_json {
         builder
@@ -107,6 +108,12 @@ pub fn init(args: &LogArgs, fallback: &str) -> Result<(), String> {
         builder.compact().init();
     }
     Ok(())
+}
+
+/// Whether log lines get colours: only when stderr is a terminal (not in a file, a pipe or
+/// `docker logs`), and never with `NO_COLOR` set to anything (no-color.org).
+fn colored() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// One log event's text, written to stderr in one piece when the event is done, around the

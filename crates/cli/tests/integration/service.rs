@@ -264,6 +264,10 @@ fn service_log_lines_name_their_connector_once() {
         let mut service = Service::start_with(flags, &config);
         let line = service.line_with("connector needs configuration", Duration::from_secs(20));
         assert_eq!(line.matches("connector_id").count(), 1, "{line}");
+        assert!(
+            !line.contains('\x1b'),
+            "no colour codes when stderr is not a terminal: {line:?}"
+        );
         if flags.is_empty() {
             assert!(line.contains(id), "{line}");
         } else {
