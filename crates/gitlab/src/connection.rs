@@ -65,6 +65,17 @@ impl<T: DeserializeOwned> Connection<T> {
     }
 }
 
+/// The entries of a list that are not `null`, in order, in the list's own allocation (an
+/// `Option<T>` is as large as a `T` when `T` holds a string, and `filter_map`, unlike
+/// `flatten`, is collected in place).
+#[allow(
+    clippy::filter_map_identity,
+    reason = "flatten() would allocate a new list"
+)]
+pub fn present<T>(list: Vec<Option<T>>) -> Vec<T> {
+    list.into_iter().filter_map(|entry| entry).collect()
+}
+
 /// What `data` is decoded into: the whole tree, or only the connection at a path.
 pub(crate) trait DataShape: Copy {
     /// The decoded `data`.
@@ -132,7 +143,7 @@ impl WireShape for RawConnection {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let wire = WireConnection::<Box<RawValue>>::deserialize(deserializer)?;
         Ok(RawConnection {
-            nodes: wire.nodes.into_iter().flatten().flatten().collect(),
+            nodes: wire.nodes.map(present).unwrap_or_default(),
             page_info: wire.page_info.unwrap_or_default(),
         })
     }
@@ -145,7 +156,7 @@ impl<T: DeserializeOwned> WireShape for TypedConnection<T> {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let wire = WireConnection::<T>::deserialize(deserializer)?;
         Ok(TypedConnection(Connection {
-            nodes: wire.nodes.into_iter().flatten().flatten().collect(),
+            nodes: wire.nodes.map(present).unwrap_or_default(),
             bad: Vec::new(),
             page_info: wire.page_info.unwrap_or_default(),
         }))
@@ -256,6 +267,16 @@ mod tests {
         let nodes: Vec<&str> = connection.nodes.iter().map(|n| n.get()).collect();
         assert_eq!(nodes, [r#"{"iid": "1", "t": "a\"b"}"#, r#"{"iid": "2"}"#]);
         assert_eq!(connection.page_info.next_cursor(), Some("abc"));
+    }
+
+    #[test]
+    fn present_drops_nulls_in_order_without_a_new_list() {
+        let list: Vec<Option<crate::graphql::text::Text>> =
+            serde_json::from_str(r#"["a", null, "b", null, "c"]"#).expect("decodes");
+        let buffer = list.as_ptr() as usize;
+        let kept = present(list);
+        assert_eq!(kept, ["a", "b", "c"]);
+        assert_eq!(kept.as_ptr() as usize, buffer, "collected in place");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub mod transport;
 mod tests;
 
 pub use client::{GitlabClient, GraphqlResponse, RestResponse};
-pub use connection::{BadNode, Connection, RawConnection};
+pub use connection::{BadNode, Connection, RawConnection, present};
 pub use error::ClientError;
 pub use rest::{CurrentUser, TokenInfo, TreeEntry};
 pub use settings::ClientSettings;

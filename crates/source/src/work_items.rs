@@ -49,7 +49,7 @@ pub(crate) enum Owner<'a> {
 }
 
 fn nodes<T>(nodes: Option<Vec<Option<T>>>) -> Vec<T> {
-    nodes.into_iter().flatten().flatten().collect()
+    nodes.map(gitlab_client::present).unwrap_or_default()
 }
 
 impl WorkItemData {
