@@ -233,14 +233,56 @@ impl<'de, C: WireShape> Visitor<'de> for KeyVisitor<C> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut found = None;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == self.key {
+        while let Some(key) = map.next_key::<Name<'de>>()? {
+            if key.as_str() == self.key {
                 found = map.next_value_seed(ShapeSeed(ConnectionAt::<C>::new(self.rest)))?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
         }
         Ok(found)
+    }
+}
+
+/// An object key (or a short string such as a type name) read in place: borrowed from the
+/// page unless it holds escapes. serde's `Cow<'de, str>` looks like this but is always owned:
+/// one `String` per key.
+pub(crate) enum Name<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Name<'_> {
+    /// The text.
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Name::Borrowed(name) => name,
+            Name::Owned(name) => name,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+
+        impl<'de> Visitor<'de> for NameVisitor {
+            type Value = Name<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Name<'de>, E> {
+                Ok(Name::Borrowed(name))
+            }
+
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Name<'de>, E> {
+                Ok(Name::Owned(name.to_owned()))
+            }
+        }
+
+        deserializer.deserialize_str(NameVisitor)
     }
 }
 

@@ -1,7 +1,6 @@
 //! Reading responses: error statuses, size-capped bodies, JSON and GraphQL decoding. Each
 //! result says whether the attempt may be retried ([`Failure`]).
 
-use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
@@ -13,7 +12,7 @@ use crate::ClientError;
 use crate::buffers::BodyBuffer;
 use crate::client::{Failure, GraphqlResponse, MAX_JSON_BODY_BYTES};
 use crate::connection::{
-    Connection, ConnectionAt, DataShape, RawConnection, ShapeSeed, TypedConnection,
+    Connection, ConnectionAt, DataShape, Name, RawConnection, ShapeSeed, TypedConnection,
 };
 use crate::retry::is_transient_graphql_message;
 use crate::stats::ClientStats;
@@ -48,8 +47,8 @@ impl<'de, S: DataShape> Visitor<'de> for BodyVisitor<S> {
             data: None,
             errors: Vec::new(),
         };
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match key.as_ref() {
+        while let Some(key) = map.next_key::<Name<'de>>()? {
+            match key.as_str() {
                 "data" => body.data = map.next_value_seed(ShapeSeed(self.0))?,
                 "errors" => {
                     let errors: Option<Vec<RawGraphqlError>> = map.next_value()?;

@@ -17,6 +17,8 @@ use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
+use crate::connection::Name;
+
 /// One widget of a work item (`W`, an inline-fragment union), decoded without buffering; the
 /// query is `W`'s.
 #[derive(Debug, Clone)]
@@ -79,45 +81,6 @@ impl<'de, W: cynic::InlineFragments<'de>> Visitor<'de> for WidgetVisitor<W> {
             object.insert(key, value);
         }
         W::deserialize(serde_json::Value::Object(object)).map_err(de::Error::custom)
-    }
-}
-
-/// A key or type name, borrowed from the page unless it holds escapes.
-enum Name<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl Name<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Name::Borrowed(name) => name,
-            Name::Owned(name) => name,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Name<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct NameVisitor;
-
-        impl<'de> Visitor<'de> for NameVisitor {
-            type Value = Name<'de>;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-
-            fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Name<'de>, E> {
-                Ok(Name::Borrowed(name))
-            }
-
-            fn visit_str<E: de::Error>(self, name: &str) -> Result<Name<'de>, E> {
-                Ok(Name::Owned(name.to_owned()))
-            }
-        }
-
-        deserializer.deserialize_str(NameVisitor)
     }
 }
 
