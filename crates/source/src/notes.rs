@@ -8,11 +8,6 @@ use gitlab_client::graphql::discussion_notes;
 use crate::emit::Problems;
 use crate::listing::{extend_unique, follow_up, walk};
 
-/// The notes of a discussion, in API order (`null` entries dropped).
-pub(crate) fn notes_of(discussion: &Discussion) -> impl Iterator<Item = &Note> + Clone {
-    discussion.notes.nodes.iter().flatten().flatten()
-}
-
 /// One note as the reference stores it: `id body created_at updated_at system author
 /// author_name` and, for diff notes, `position`. A deleted author gives `null`s. Written
 /// straight from the decoded note (no copies), keys in the sorted order the reference's
@@ -62,7 +57,12 @@ pub(crate) struct NoteObjects<'a>(pub(crate) &'a [Discussion]);
 impl WriteJson for NoteObjects<'_> {
     fn write_json(&self, out: &mut Vec<u8>) {
         out.push(b'[');
-        for (index, note) in self.0.iter().flat_map(notes_of).enumerate() {
+        for (index, note) in self
+            .0
+            .iter()
+            .flat_map(Discussion::notes_in_order)
+            .enumerate()
+        {
             if index > 0 {
                 out.push(b',');
             }
@@ -77,7 +77,7 @@ impl WriteJson for NoteObjects<'_> {
 pub(crate) fn field_bytes(body: &str, discussions: &[Discussion]) -> usize {
     const PER_NOTE: usize = 256;
     const OTHER_FIELDS: usize = 1024;
-    let notes: usize = discussions.iter().map(|d| notes_of(d).count()).sum();
+    let notes: usize = discussions.iter().map(|d| d.notes_in_order().count()).sum();
     body.len() + notes * PER_NOTE + OTHER_FIELDS
 }
 
@@ -87,7 +87,7 @@ pub(crate) fn searchable_bodies(
 ) -> impl Iterator<Item = Option<&str>> + Clone {
     discussions
         .iter()
-        .flat_map(notes_of)
+        .flat_map(Discussion::notes_in_order)
         .filter(|note| !note.system)
         .map(|note| Some(note.body.as_str()))
 }
@@ -104,7 +104,7 @@ pub(crate) async fn complete_notes(
         let Some(cursor) = discussion.notes.page_info.next_cursor().map(str::to_owned) else {
             continue;
         };
-        let Some(first_note) = notes_of(discussion).next().map(|n| n.id.clone()) else {
+        let Some(first_note) = discussion.first_note_id().map(str::to_owned) else {
             continue;
         };
         let label = format!("DiscussionNotes {what}");

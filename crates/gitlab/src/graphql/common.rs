@@ -150,13 +150,12 @@ impl Discussion {
     /// The id of the discussion's first note: a discussion's identity (GitLab deletes a
     /// discussion with its last note).
     pub fn first_note_id(&self) -> Option<&str> {
-        self.notes
-            .nodes
-            .iter()
-            .flatten()
-            .flatten()
-            .next()
-            .map(|note| note.id.as_str())
+        self.notes_in_order().next().map(|note| note.id.as_str())
+    }
+
+    /// The notes, in API order (`null` entries dropped).
+    pub fn notes_in_order(&self) -> impl Iterator<Item = &Note> + Clone {
+        self.notes.nodes.iter().flatten().flatten()
     }
 }
 
