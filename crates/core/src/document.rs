@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::fields::{Fields, write_json};
 use crate::hash;
-use crate::json_str::{WriteJson, write_json_str};
+use crate::json_str::WriteJson;
+use crate::json_text::JsonText;
 use crate::scope::ScopeKey;
 
 /// The fixed `type` strings of the reference connector (spec §0). Work items (issues, epics)
@@ -43,8 +44,9 @@ pub struct Document {
     pub doc_type: CompactString,
     /// `_timestamp`: GitLab's ISO-8601 string, passed through unchanged; kept inline.
     pub timestamp: Option<CompactString>,
-    /// Searchable text joined from title, description and notes (or README content).
-    pub body: String,
+    /// Searchable text joined from title, description and notes (or README content), kept as
+    /// the JSON string it is written out as (see [`JsonText`]).
+    pub body: JsonText,
     /// The remaining reference fields.
     pub fields: Fields,
 }
@@ -56,7 +58,7 @@ impl Document {
             id: id.into(),
             doc_type: doc_type.into(),
             timestamp: None,
-            body: String::new(),
+            body: JsonText::new(),
             fields: Fields::new(),
         }
     }
@@ -116,7 +118,7 @@ impl Document {
     /// Writes the members of the `_source` object, without its braces: `id`, `type`,
     /// `_timestamp`, `body`, then the fields. Sinks add their own members before closing it.
     pub fn write_source_members(&self, out: &mut Vec<u8>) {
-        out.reserve(self.body.len() + self.fields.members().len() + 64);
+        out.reserve(self.body.json_len() + self.fields.members().len() + 64);
         out.extend_from_slice(b"\"id\":");
         write_json(out, self.id.as_str());
         out.extend_from_slice(b",\"type\":");
@@ -124,7 +126,7 @@ impl Document {
         out.extend_from_slice(b",\"_timestamp\":");
         self.timestamp.as_deref().write_json(out);
         out.extend_from_slice(b",\"body\":");
-        write_json_str(out, &self.body);
+        self.body.write_json(out);
         if !self.fields.is_empty() {
             out.push(b',');
             out.extend_from_slice(self.fields.members());

@@ -48,9 +48,34 @@ impl<T: WriteJson> WriteJson for Option<T> {
 /// Appends `text` to `out` as a JSON string, quotes included, escaped exactly as serde_json
 /// escapes it (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, other control characters as `\u00xx`).
 pub fn write_json_str(out: &mut Vec<u8>, text: &str) {
-    let bytes = text.as_bytes();
-    out.reserve(bytes.len() + 2);
+    out.reserve(text.len() + 2);
     out.push(b'"');
+    escape_runs(text, |run, escape| {
+        out.extend_from_slice(run.as_bytes());
+        if let Some(escape) = escape {
+            escape.write(out);
+        }
+    });
+    out.push(b'"');
+}
+
+/// Appends `text` to `out` escaped as [`write_json_str`] escapes it, without quotes: the inside
+/// of a JSON string literal.
+pub fn push_escaped_str(out: &mut String, text: &str) {
+    out.reserve(text.len());
+    escape_runs(text, |run, escape| {
+        out.push_str(run);
+        if let Some(escape) = escape {
+            let (bytes, len) = escape.ascii();
+            out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
+        }
+    });
+}
+
+/// Walks `text` as runs that need no escape, each followed by the escape of the byte that ends
+/// it (`None` after the last run). Runs end only before ASCII bytes, so they are whole `&str`s.
+fn escape_runs(text: &str, mut emit: impl FnMut(&str, Option<Escape>)) {
+    let bytes = text.as_bytes();
     let mut run_start = 0;
     let mut at = 0;
     while at < bytes.len() {
@@ -63,17 +88,15 @@ pub fn write_json_str(out: &mut Vec<u8>, text: &str) {
         }
         let end = (at + 8).min(bytes.len());
         for (offset, &byte) in bytes[at..end].iter().enumerate() {
-            if let Some(escape) = escape(byte) {
+            if let Some(found) = escape_of(byte) {
                 let here = at + offset;
-                out.extend_from_slice(&bytes[run_start..here]);
-                escape.write(out);
+                emit(&text[run_start..here], Some(found));
                 run_start = here + 1;
             }
         }
         at = end;
     }
-    out.extend_from_slice(&bytes[run_start..]);
-    out.push(b'"');
+    emit(&text[run_start..], None);
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -97,23 +120,32 @@ enum Escape {
 }
 
 impl Escape {
-    fn write(self, out: &mut Vec<u8>) {
+    /// The escape's bytes (ASCII), in a buffer of which the first `len` count.
+    fn ascii(self) -> ([u8; 6], usize) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         match self {
-            Escape::Short(letter) => out.extend_from_slice(&[b'\\', letter]),
-            Escape::Unicode(byte) => out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(byte >> 4)],
-                HEX[usize::from(byte & 0xf)],
-            ]),
+            Escape::Short(letter) => ([b'\\', letter, 0, 0, 0, 0], 2),
+            Escape::Unicode(byte) => (
+                [
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(byte >> 4)],
+                    HEX[usize::from(byte & 0xf)],
+                ],
+                6,
+            ),
         }
+    }
+
+    fn write(self, out: &mut Vec<u8>) {
+        let (bytes, len) = self.ascii();
+        out.extend_from_slice(&bytes[..len]);
     }
 }
 
-fn escape(byte: u8) -> Option<Escape> {
+fn escape_of(byte: u8) -> Option<Escape> {
     Some(match byte {
         b'"' => Escape::Short(b'"'),
         b'\\' => Escape::Short(b'\\'),
@@ -187,5 +219,9 @@ mod tests {
                 .repeat(50);
         assert_eq!(ours(&text), serde_json::to_string(&text).unwrap());
         assert_eq!(ours(""), "\"\"");
+        let mut inside = String::from("\"");
+        push_escaped_str(&mut inside, &text);
+        inside.push('"');
+        assert_eq!(inside, ours(&text));
     }
 }

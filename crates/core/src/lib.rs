@@ -15,6 +15,7 @@ pub mod filter;
 pub mod hash;
 pub mod id_set;
 pub mod json_str;
+pub mod json_text;
 pub mod scope;
 pub mod secret;
 pub mod sink;

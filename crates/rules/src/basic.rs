@@ -18,6 +18,7 @@
 //! The reference also shows its three pipeline flags (`_extract_binary_content`, …) to the
 //! rules; those live in the job, not in the document, so here they are missing keys.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use connector_core::{Document, DocumentFilter};
@@ -283,7 +284,7 @@ impl BasicRules {
                 compare(rule.rule, &rule.value, compiled.regex.as_ref(), subject)
             };
             let matched = match own_member(doc, &rule.field) {
-                Some(member) => member.is_some_and(|text| decides(Subject::Text(text))),
+                Some(member) => member.is_some_and(|text| decides(Subject::Text(&text))),
                 None => doc
                     .fields
                     .get(&rule.field)
@@ -304,12 +305,12 @@ impl DocumentFilter for BasicRules {
 /// The value of `_source` key `field` when it is one of the document's own members (`id`,
 /// `type`, `_timestamp`, `body`; see the module doc): `Some(None)` for an unset `_timestamp`,
 /// `None` for any other key, which is a field.
-fn own_member<'a>(doc: &'a Document, field: &str) -> Option<Option<&'a str>> {
+fn own_member<'a>(doc: &'a Document, field: &str) -> Option<Option<Cow<'a, str>>> {
     match field {
-        "id" => Some(Some(&doc.id)),
-        "type" => Some(Some(&doc.doc_type)),
-        "_timestamp" => Some(doc.timestamp.as_deref()),
-        "body" => Some(Some(&doc.body)),
+        "id" => Some(Some(Cow::Borrowed(&doc.id))),
+        "type" => Some(Some(Cow::Borrowed(&doc.doc_type))),
+        "_timestamp" => Some(doc.timestamp.as_deref().map(Cow::Borrowed)),
+        "body" => Some(Some(doc.body.text())),
         _ => None,
     }
 }

@@ -246,7 +246,7 @@ async fn oversized_text_documents_are_dropped_and_reported() {
     settings.max_text_document_bytes = Some(300);
     let mut sink = ElasticsearchSink::new(client(serve(fake.clone()).await), settings);
     let mut big = Document::new("file_7_README.md", "File").with("project_id", "7");
-    big.body = "x".repeat(1000);
+    big.body = "x".repeat(1000).into();
     let with_attachment = Document::new("file_7_a", "File").with("_attachment", "eA==".repeat(200));
     let report = sink.write(vec![big, with_attachment]).await.unwrap();
     assert_eq!(report.created, 1);

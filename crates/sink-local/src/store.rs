@@ -56,7 +56,7 @@ pub(crate) fn to_stored(doc: Document, fields: &Fields) -> (Vec<(Field, OwnedVal
     }
     text(fields.id, doc.id.into_string());
     text(fields.doc_type, doc.doc_type.into_string());
-    text(fields.body, doc.body);
+    text(fields.body, doc.body.into_text());
     // Same bytes `Document::content_hash` hashes: reuse them rather than serialize twice.
     let hash = content_hash(source.as_bytes());
     let bytes = source.len() as u64;

@@ -14,7 +14,7 @@ fn issue(id: &str, title: &str, body: &str) -> Document {
             "web_url",
             format!("https://gitlab.example/g/p/-/issues/{id}"),
         );
-    doc.body = body.to_owned();
+    doc.body = body.into();
     doc
 }
 
@@ -22,7 +22,7 @@ fn merge_request(id: &str, title: &str, body: &str) -> Document {
     let mut doc = Document::new(id, "Merge Request")
         .with("title", title)
         .with("project_id", "7");
-    doc.body = body.to_owned();
+    doc.body = body.into();
     doc
 }
 

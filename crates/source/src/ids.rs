@@ -1,4 +1,4 @@
-//! `_id` schemes (spec §4, part of the compatibility contract) and small text helpers. Ids are
+//! `_id` schemes (spec §4, part of the compatibility contract). Ids are
 //! built as [`CompactString`]s, kept inline (no allocation) up to 24 bytes, as most are.
 
 use compact_str::{CompactString, format_compact};
@@ -54,31 +54,6 @@ pub fn file_id(project: &str, path: &str) -> CompactString {
     format_compact!("file_{project}_{path}")
 }
 
-/// Joins the non-empty parts of the searchable text with blank lines (allocated once, at its
-/// final size: the text can be megabytes; the parts are walked twice, to size and to copy).
-pub fn join_body<'a, I>(parts: I) -> String
-where
-    I: IntoIterator<Item = Option<&'a str>>,
-    I::IntoIter: Clone,
-{
-    let parts = parts
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .filter(|p| !p.is_empty());
-    let (count, bytes) = parts.clone().fold((0usize, 0), |(count, bytes), part| {
-        (count + 1, bytes + part.len())
-    });
-    let mut body = String::with_capacity(bytes + 2 * count.saturating_sub(1));
-    for part in parts {
-        if !body.is_empty() {
-            body.push_str("\n\n");
-        }
-        body.push_str(part);
-    }
-    body
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,20 +75,5 @@ mod tests {
         assert_eq!(merge_request_id("123", "1"), "mr_123_1");
         assert_eq!(release_id("123", "v1.0.0"), "release_123_v1.0.0");
         assert_eq!(file_id("123", "README.md"), "file_123_README.md");
-    }
-
-    #[test]
-    fn body_joins_non_empty_parts_with_blank_lines() {
-        assert_eq!(
-            join_body([
-                Some("Title"),
-                None,
-                Some("  "),
-                Some("desc\n"),
-                Some("note")
-            ]),
-            "Title\n\ndesc\n\nnote"
-        );
-        assert_eq!(join_body([None, Some("")]), "");
     }
 }

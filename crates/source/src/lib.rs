@@ -49,6 +49,7 @@
 //! # }
 //! ```
 
+mod body;
 mod check;
 mod emit;
 mod epics;

@@ -10,8 +10,9 @@ use gitlab_client::graphql::project_merge_requests::{self, ProjectMergeRequestsV
 use gitlab_client::graphql::{PAGE_SIZE, Time};
 use serde::de::DeserializeOwned;
 
+use crate::body::join_body;
 use crate::emit::{Closed, Emitter, Problems};
-use crate::ids::{join_body, merge_request_id};
+use crate::ids::merge_request_id;
 use crate::listing::{Pager, extend_unique, follow_up, walk};
 use crate::notes;
 use crate::project::ProjectInfo;
@@ -220,9 +221,12 @@ pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
         .flatten()
         .collect();
     let body = join_body(
-        [Some(mr.title.as_str()), mr.description.as_deref()]
-            .into_iter()
-            .chain(notes::searchable_bodies(&discussions)),
+        [
+            Some(mr.title.as_str().into()),
+            mr.description.as_ref().map(Into::into),
+        ]
+        .into_iter()
+        .chain(notes::searchable_bodies(&discussions)),
     );
     let author = mr.author.as_ref();
     macro_rules! names {
@@ -244,7 +248,7 @@ pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
     .with("project_path", project.full_path.as_str())
     .with("iid", NumberOrText(&mr.iid))
     .with_json("title", mr.title.as_str())
-    .with_json("description", mr.description.as_deref())
+    .with_json("description", mr.description.as_ref())
     .with("state", mr.state.as_str())
     .with("created_at", &mr.created_at)
     .with("updated_at", &mr.updated_at)

@@ -1,10 +1,12 @@
 //! Note objects (spec §4.8), their flattening, and the completion of overflowing discussions.
 
 use connector_core::json_str::{WriteJson, write_json_str};
+use connector_core::json_text::JsonText;
 use gitlab_client::GitlabClient;
 use gitlab_client::graphql::common::{Discussion, Note};
 use gitlab_client::graphql::discussion_notes;
 
+use crate::body::BodyPart;
 use crate::emit::Problems;
 use crate::listing::{extend_unique, follow_up, walk};
 
@@ -24,7 +26,7 @@ impl WriteJson for NoteObject<'_> {
         out.extend_from_slice(b",\"author_name\":");
         author.map(|user| user.name.as_str()).write_json(out);
         out.extend_from_slice(b",\"body\":");
-        write_json_str(out, &note.body);
+        note.body.write_json(out);
         out.extend_from_slice(b",\"created_at\":");
         write_json_str(out, &note.created_at);
         out.extend_from_slice(b",\"id\":");
@@ -74,22 +76,22 @@ impl WriteJson for NoteObjects<'_> {
 
 /// About how many bytes the fields of a work item or merge request take: its text (`body`
 /// holds the title, description and note bodies), each note's other members, and the rest.
-pub(crate) fn field_bytes(body: &str, discussions: &[Discussion]) -> usize {
+pub(crate) fn field_bytes(body: &JsonText, discussions: &[Discussion]) -> usize {
     const PER_NOTE: usize = 256;
     const OTHER_FIELDS: usize = 1024;
     let notes: usize = discussions.iter().map(|d| d.notes_in_order().count()).sum();
-    body.len() + notes * PER_NOTE + OTHER_FIELDS
+    body.json_len() + notes * PER_NOTE + OTHER_FIELDS
 }
 
 /// Note bodies, for the searchable `body` (system notes left out: they are noise for search).
 pub(crate) fn searchable_bodies(
     discussions: &[Discussion],
-) -> impl Iterator<Item = Option<&str>> + Clone {
+) -> impl Iterator<Item = Option<BodyPart<'_>>> + Clone {
     discussions
         .iter()
         .flat_map(Discussion::notes_in_order)
         .filter(|note| !note.system)
-        .map(|note| Some(note.body.as_str()))
+        .map(|note| Some(BodyPart::from(&note.body)))
 }
 
 /// Fetches the remaining notes of every discussion whose first page overflowed, through
@@ -188,7 +190,7 @@ mod tests {
     #[test]
     fn system_notes_stay_out_of_the_searchable_text() {
         let discussions = discussions();
-        let bodies: Vec<_> = searchable_bodies(&discussions).flatten().collect();
-        assert_eq!(bodies, ["first", "nit"]);
+        let body = crate::body::join_body(searchable_bodies(&discussions));
+        assert_eq!(body, "first\n\nnit");
     }
 }

@@ -4,7 +4,8 @@ use connector_core::{DocType, Document};
 use gitlab_client::graphql::project::Project;
 use serde_json::json;
 
-use crate::ids::{join_body, numeric_id, project_id};
+use crate::body::join_body;
+use crate::ids::{numeric_id, project_id};
 
 /// What the per-project listings need to know about their project.
 #[derive(Debug, Clone)]
@@ -66,7 +67,10 @@ pub(crate) fn project_document(project: &Project, info: &ProjectInfo) -> Documen
         .with("default_branch", json!(info.default_branch))
         .with("web_url", json!(project.web_url));
     doc.timestamp = info.timestamp.as_deref().map(Into::into);
-    doc.body = join_body([Some(project.name.as_str()), project.description.as_deref()]);
+    doc.body = join_body([
+        Some(project.name.as_str().into()),
+        project.description.as_deref().map(Into::into),
+    ]);
     doc
 }
 

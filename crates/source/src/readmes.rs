@@ -3,6 +3,7 @@
 //! download per file, refused unread when GitLab announces more than the size cap and cut off
 //! when it sends more (one request per README, as the reference; no `HEAD` first).
 
+use connector_core::json_text::JsonText;
 use connector_core::{DocType, Document, ObjectKind, ScopeKey};
 use futures::StreamExt;
 use gitlab_client::{GitlabClient, TreeEntry};
@@ -106,7 +107,7 @@ pub(crate) async fn sync(
         }
         let mut doc = metadata(&entry, project, branch);
         match content(client, numeric, &entry.path, branch, max_bytes).await {
-            Ok(text) => doc.body = text,
+            Ok(text) => doc.body = JsonText::from_text(&text),
             Err(Problem::Skip(reason)) => out.skipped(doc.id.clone(), reason).await?,
             Err(Problem::Failed(reason)) => out.incomplete(scope.clone(), reason).await?,
         }

@@ -6,8 +6,9 @@ use gitlab_client::graphql::PAGE_SIZE;
 use gitlab_client::graphql::project_releases::{self, Release};
 use serde_json::{Value, json};
 
+use crate::body::join_body;
 use crate::emit::{Closed, Emitter, Problems};
-use crate::ids::{join_body, release_id};
+use crate::ids::release_id;
 use crate::listing::Pager;
 use crate::project::ProjectInfo;
 
@@ -116,8 +117,8 @@ pub(crate) fn document(release: &Release, project: &ProjectInfo) -> Option<Docum
         .or(release.created_at.as_deref())
         .map(Into::into);
     doc.body = join_body([
-        release.name.as_deref().or(Some(tag)),
-        release.description.as_deref(),
+        release.name.as_deref().or(Some(tag)).map(Into::into),
+        release.description.as_deref().map(Into::into),
     ]);
     Some(doc)
 }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use connector_core::Document;
 use gitlab_client::GitlabClient;
 use gitlab_client::graphql::common::{Discussion, Label, UserCore};
-use gitlab_client::graphql::text::Text;
+use gitlab_client::graphql::long_text::LongText;
 use gitlab_client::graphql::widgets::Widget;
 use gitlab_client::graphql::work_item::{
     EpicWidget, EpicWorkItem, IssueWidget, LinkedWorkItemType, WorkItem, WorkItemRef,
@@ -15,8 +15,9 @@ use gitlab_client::graphql::work_item_follow_up as fu;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::body::join_body;
 use crate::emit::Problems;
-use crate::ids::{group_key, join_body, work_item_id};
+use crate::ids::{group_key, work_item_id};
 use crate::listing::{extend_unique, follow_up};
 use crate::notes::{self, field_bytes};
 use crate::values::{NumberOrText, names};
@@ -25,7 +26,7 @@ use crate::values::{NumberOrText, names};
 #[derive(Debug, Default)]
 pub(crate) struct WorkItemData {
     head: Option<WorkItem>,
-    description: Option<Text>,
+    description: Option<LongText>,
     assignees: Option<(Vec<UserCore>, Option<String>)>,
     labels: Option<(Vec<Label>, Option<String>)>,
     discussions: Option<(Vec<Discussion>, Option<String>)>,
@@ -295,9 +296,12 @@ impl WorkItemData {
         let head = self.head?;
         let discussions = self.discussions.map(|(d, _)| d).unwrap_or_default();
         let body = join_body(
-            [Some(head.title.as_str()), self.description.as_deref()]
-                .into_iter()
-                .chain(notes::searchable_bodies(&discussions)),
+            [
+                Some(head.title.as_str().into()),
+                self.description.as_ref().map(Into::into),
+            ]
+            .into_iter()
+            .chain(notes::searchable_bodies(&discussions)),
         );
         let owner_key = match owner {
             Owner::Project { id, .. } => Cow::Borrowed(*id),
@@ -309,7 +313,7 @@ impl WorkItemData {
         let mut doc = Document::with_capacity(id, type_name, field_bytes(&body, &discussions))
             .with("iid", NumberOrText(&head.iid))
             .with_json("title", head.title.as_str())
-            .with_json("description", self.description.as_deref())
+            .with_json("description", self.description.as_ref())
             .with("state", head.state.as_str())
             .with("created_at", &head.created_at)
             .with("updated_at", &head.updated_at)

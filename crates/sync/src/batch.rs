@@ -27,7 +27,7 @@ impl Batcher {
 
     /// Adds a document; returns a full batch when this one filled it.
     pub(crate) fn push(&mut self, doc: Document) -> Option<Vec<Document>> {
-        self.bytes += doc.body.len() + FIELD_OVERHEAD_BYTES;
+        self.bytes += doc.body.json_len() + FIELD_OVERHEAD_BYTES;
         self.docs.push(doc);
         if self.docs.len() >= self.max_docs || self.bytes >= self.max_bytes {
             return self.take();
@@ -62,7 +62,7 @@ mod tests {
 
         let mut by_bytes = Batcher::new(100, 1000);
         let mut big = Document::new("c", "File");
-        big.body = "x".repeat(600);
+        big.body = "x".repeat(600).into();
         assert_eq!(by_bytes.push(big).map(|b| b.len()), Some(1));
     }
 }

@@ -81,7 +81,7 @@ impl Sink for MemorySink {
                     .push((doc.id.into_string(), "refused by MemorySink".into()));
                 continue;
             }
-            report.bytes += doc.body.len() as u64;
+            report.bytes += doc.body.json_len() as u64;
             match self.docs.insert(doc.id.to_string(), doc) {
                 Some(_) => report.updated += 1,
                 None => report.created += 1,

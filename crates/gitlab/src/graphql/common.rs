@@ -1,5 +1,6 @@
 //! Fragments shared by several operations: page info, people, labels, notes, discussions.
 
+use super::long_text::LongText;
 use super::schema;
 use super::text::Text;
 
@@ -114,7 +115,7 @@ pub struct Note {
     /// Global id (`gid://gitlab/Note/1`, `…/DiffNote/2`).
     pub id: Text,
     /// Markdown body.
-    pub body: Text,
+    pub body: LongText,
     /// Creation time.
     pub created_at: Text,
     /// Last update time.

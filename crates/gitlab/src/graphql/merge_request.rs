@@ -4,6 +4,7 @@ use super::common::{
     DiscussionConnection, LabelConnection, MergeRequestAssignee, MergeRequestAuthor,
     MergeRequestReviewer, PageInfo, UserCore, UserCoreConnection,
 };
+use super::long_text::LongText;
 use super::schema;
 use super::text::Text;
 
@@ -50,7 +51,7 @@ pub struct MergeRequest {
     /// Title.
     pub title: Text,
     /// Description (Markdown).
-    pub description: Option<Text>,
+    pub description: Option<LongText>,
     /// `opened` / `closed` / `merged` / `locked`.
     pub state: MergeRequestState,
     /// Creation time.

@@ -5,7 +5,8 @@
 //! *and* decode the page: a listing's nodes are decoded in one pass straight from the response
 //! body, and only a page with a node in an unexpected shape is read again node by node, so one
 //! malformed node never spoils a page ([`crate::GitlabClient::graphql_connection`]). Strings
-//! decode into [`text::Text`], which keeps short ones inline.
+//! decode into [`text::Text`], which keeps short ones inline, and long text (descriptions, note
+//! bodies) into [`long_text::LongText`], which keeps it escaped.
 //!
 //! Page sizes: the top-level `first` of every listing is a variable (capped by
 //! [`MAX_PAGE_SIZE`]) so a caller can halve it after a complexity or timeout error; nested
@@ -16,6 +17,7 @@ pub mod common;
 pub mod current_user;
 pub mod discussion_notes;
 pub mod group_epics;
+pub mod long_text;
 pub mod member_projects;
 pub mod merge_request;
 pub mod merge_request_follow_up;

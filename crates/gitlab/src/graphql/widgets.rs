@@ -103,14 +103,22 @@ mod tests {
                  "endCursor": null}, "nodes": [{"title": "bug"}]}}]"#,
         )
         .expect("widgets decode");
-        let descriptions: Vec<Option<&str>> = widgets
+        let descriptions: Vec<Option<String>> = widgets
             .iter()
             .filter_map(|w| match w {
-                IssueWidget::WorkItemWidgetDescription(d) => Some(d.description.as_deref()),
+                IssueWidget::WorkItemWidgetDescription(d) => {
+                    Some(d.description.as_ref().map(|d| d.text().into_owned()))
+                }
                 _ => None,
             })
             .collect();
-        assert_eq!(descriptions, [Some("in \"order\""), Some("type name last")]);
+        assert_eq!(
+            descriptions,
+            [
+                Some("in \"order\"".to_owned()),
+                Some("type name last".to_owned())
+            ]
+        );
         assert!(matches!(&widgets[2], IssueWidget::WorkItemWidgetLabels(l)
             if l.labels.as_ref().and_then(|c| c.nodes.as_ref()).map(Vec::len) == Some(1)));
     }

@@ -8,6 +8,7 @@
 use super::common::{
     DiscussionConnection, LabelConnection, PageInfo, UserCore, UserCoreConnection,
 };
+use super::long_text::LongText;
 use super::schema;
 use super::text::Text;
 use super::widgets::Widget;
@@ -141,7 +142,7 @@ pub enum EpicWidget {
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct WorkItemWidgetDescription {
     /// Markdown description.
-    pub description: Option<Text>,
+    pub description: Option<LongText>,
 }
 
 /// The assignees widget (first 50).

@@ -10,7 +10,7 @@ use crate::{count_by_type, get};
 
 fn issue(id: &str, body: &str) -> Document {
     let mut doc = Document::new(id, "Issue").with("title", id);
-    doc.body = body.to_owned();
+    doc.body = body.into();
     doc
 }
 
