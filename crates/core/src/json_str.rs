@@ -18,11 +18,22 @@ impl WriteJson for str {
     }
 }
 
-impl WriteJson for i32 {
-    fn write_json(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(self.to_string().as_bytes());
-    }
+/// Integers, written in decimal without an allocation of their own.
+macro_rules! write_json_integer {
+    ($($integer:ty),*) => {
+        $(
+            impl WriteJson for $integer {
+                fn write_json(&self, out: &mut Vec<u8>) {
+                    use std::io::Write;
+                    // Writing to a `Vec` cannot fail.
+                    let _ = write!(out, "{self}");
+                }
+            }
+        )*
+    };
 }
+
+write_json_integer!(i32, i64, usize);
 
 impl WriteJson for bool {
     fn write_json(&self, out: &mut Vec<u8>) {
@@ -209,7 +220,14 @@ mod tests {
             out.push(b' ');
         }
         true.write_json(&mut out);
-        assert_eq!(out, b"-42 0 null true");
+        out.push(b' ');
+        i64::MIN.write_json(&mut out);
+        out.push(b' ');
+        usize::MAX.write_json(&mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("-42 0 null true {} {}", i64::MIN, usize::MAX)
+        );
     }
 
     #[test]

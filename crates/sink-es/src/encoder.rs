@@ -7,8 +7,8 @@ use std::ops::Range;
 
 use compact_str::CompactString;
 use connector_core::Document;
+use connector_core::json_str::write_json_str;
 use es_client::IngestPipeline;
-use serde::Serialize;
 
 /// The kind of a `_bulk` operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,21 +59,15 @@ pub struct Batch {
     pub lines: usize,
 }
 
-#[derive(Serialize)]
-struct Action<'a> {
-    #[serde(rename = "_index")]
-    index: &'a str,
-    #[serde(rename = "_id")]
-    id: &'a str,
-}
-
+/// Writes an operation's action line: `{"<kind>":{"_index":…,"_id":…}}`.
 fn action_line(out: &mut Vec<u8>, kind: OpKind, index: &str, id: &str) {
     out.extend_from_slice(b"{\"");
     out.extend_from_slice(kind.as_str().as_bytes());
-    out.extend_from_slice(b"\":");
-    // Two strings: serializing them cannot fail.
-    let _ = serde_json::to_writer(&mut *out, &Action { index, id });
-    out.extend_from_slice(b"}\n");
+    out.extend_from_slice(b"\":{\"_index\":");
+    write_json_str(out, index);
+    out.extend_from_slice(b",\"_id\":");
+    write_json_str(out, id);
+    out.extend_from_slice(b"}}\n");
 }
 
 fn flag(value: bool) -> &'static [u8] {

@@ -311,23 +311,23 @@ impl WorkItemData {
         let author = head.author.as_ref();
         let id = work_item_id(&type_name, &owner_key, &head.iid);
         let mut doc = Document::with_capacity(id, type_name, field_bytes(&body, &discussions))
-            .with("iid", NumberOrText(&head.iid))
+            .with_json("iid", NumberOrText(&head.iid))
             .with_json("title", head.title.as_str())
             .with_json("description", self.description.as_ref())
-            .with("state", head.state.as_str())
-            .with("created_at", &head.created_at)
-            .with("updated_at", &head.updated_at)
-            .with("closed_at", &head.closed_at)
-            .with("web_url", &head.web_url)
-            .with("author", author.map(|user| &user.username))
-            .with("author_name", author.map(|user| &user.name))
-            .with(
+            .with_json("state", head.state.as_str())
+            .with_json("created_at", &head.created_at)
+            .with_json("updated_at", &head.updated_at)
+            .with_json("closed_at", &head.closed_at)
+            .with_json("web_url", &head.web_url)
+            .with_json("author", author.map(|user| &user.username))
+            .with_json("author_name", author.map(|user| &user.name))
+            .with_json(
                 "assignees",
                 names(self.assignees.iter().flat_map(|(users, _)| users), |user| {
                     user.username.as_str()
                 }),
             )
-            .with(
+            .with_json(
                 "labels",
                 names(self.labels.iter().flat_map(|(labels, _)| labels), |label| {
                     label.title.as_str()
@@ -336,19 +336,21 @@ impl WorkItemData {
             .with_json("notes", notes::NoteObjects(&discussions));
         match owner {
             Owner::Project { id, path } => {
-                doc = doc.with("project_id", *id).with("project_path", *path);
+                doc = doc
+                    .with_json("project_id", *id)
+                    .with_json("project_path", *path);
             }
             Owner::Group { path, id } => {
                 doc = doc
-                    .with("group_id", &*owner_key)
-                    .with("group_path", *path)
-                    .with("group_numeric_id", id);
+                    .with_json("group_id", &*owner_key)
+                    .with_json("group_path", *path)
+                    .with_json("group_numeric_id", id);
             }
         }
         if let Some(hierarchy) = self.hierarchy {
             if let Some(parent) = hierarchy.parent {
                 doc = doc
-                    .with("parent_epic_iid", NumberOrText(&parent.iid))
+                    .with_json("parent_epic_iid", NumberOrText(&parent.iid))
                     .with("parent_epic_title", parent.title);
             }
             doc = doc.with("children_count", hierarchy.children.len()).with(

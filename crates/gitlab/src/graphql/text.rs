@@ -4,6 +4,7 @@ use std::fmt;
 use std::ops::Deref;
 
 use compact_str::CompactString;
+use connector_core::json_str::{WriteJson, write_json_str};
 
 use super::schema;
 
@@ -44,6 +45,12 @@ impl From<Text> for String {
 impl From<Text> for CompactString {
     fn from(text: Text) -> Self {
         text.0
+    }
+}
+
+impl WriteJson for Text {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_json_str(out, self.as_str());
     }
 }
 
