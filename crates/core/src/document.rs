@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use compact_str::CompactString;
 use serde::Serialize;
 
-use crate::fields::{Fields, write_json};
+use crate::fields::Fields;
 use crate::hash;
-use crate::json_str::WriteJson;
+use crate::json_str::{WriteJson, write_json_str};
 use crate::json_text::JsonText;
 use crate::scope::ScopeKey;
 
@@ -120,9 +120,9 @@ impl Document {
     pub fn write_source_members(&self, out: &mut Vec<u8>) {
         out.reserve(self.body.json_len() + self.fields.members().len() + 64);
         out.extend_from_slice(b"\"id\":");
-        write_json(out, self.id.as_str());
+        write_json_str(out, self.id.as_str());
         out.extend_from_slice(b",\"type\":");
-        write_json(out, self.doc_type.as_str());
+        write_json_str(out, self.doc_type.as_str());
         out.extend_from_slice(b",\"_timestamp\":");
         self.timestamp.as_deref().write_json(out);
         out.extend_from_slice(b",\"body\":");

@@ -6,7 +6,7 @@ use std::ops::Range;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::json_str::WriteJson;
+use crate::json_str::{WriteJson, write_json_str};
 
 /// The reference fields of a [`crate::Document`], held as the JSON they are written out as.
 ///
@@ -78,7 +78,7 @@ impl Fields {
         if !self.members.is_empty() {
             self.members.push(b',');
         }
-        write_json(&mut self.members, key.as_ref());
+        write_json_str(&mut self.members, key.as_ref());
         self.members.push(b':');
         let value_start = self.members.len();
         write_value(&mut self.members);

@@ -88,40 +88,54 @@ pub fn push_escaped_str(out: &mut String, text: &str) {
 fn escape_runs(text: &str, mut emit: impl FnMut(&str, Option<Escape>)) {
     let bytes = text.as_bytes();
     let mut run_start = 0;
-    let mut at = 0;
-    while at < bytes.len() {
-        if let Some(word) = bytes.get(at..at + 8) {
-            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            if !needs_escape(word) {
-                at += 8;
-                continue;
-            }
+    let mut scan_from = 0;
+    while let Some(at) = next_escape(bytes, scan_from) {
+        scan_from = at + 1;
+        // Every byte `next_escape` finds has an escape; were one not to, it stays in the run.
+        if let Some(escape) = escape_of(bytes[at]) {
+            emit(&text[run_start..at], Some(escape));
+            run_start = at + 1;
         }
-        let end = (at + 8).min(bytes.len());
-        for (offset, &byte) in bytes[at..end].iter().enumerate() {
-            if let Some(found) = escape_of(byte) {
-                let here = at + offset;
-                emit(&text[run_start..here], Some(found));
-                run_start = here + 1;
-            }
-        }
-        at = end;
     }
     emit(&text[run_start..], None);
+}
+
+/// Where the first byte at or after `from` that needs an escape is, eight bytes at a time (the
+/// last few read as a word padded with spaces).
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while at < bytes.len() {
+        let word = match bytes.get(at..at + 8) {
+            Some(word) => u64::from_le_bytes(word.try_into().unwrap_or_default()),
+            None => {
+                let mut padded = [b' '; 8];
+                padded[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+                u64::from_le_bytes(padded)
+            }
+        };
+        let mask = escape_mask(word);
+        if mask != 0 {
+            // The lowest flagged byte is exact (the tricks below only err above a true one).
+            return Some(at + (mask.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    None
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// Whether any byte of `word` is below 0x20, `"` or `\`.
-fn needs_escape(word: u64) -> bool {
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
+/// The high bit of each byte of `word` (little-endian) that is below 0x20, `"` or `\`, and
+/// possibly of bytes above the first such byte.
+fn escape_mask(word: u64) -> u64 {
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
     // A byte below 0x20: subtracting 0x20 borrows into its high bit (bytes of 0x80 and more
     // are masked out by `!word`).
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
     below_space
-        || has_zero(word ^ (ONES * u64::from(b'"')))
-        || has_zero(word ^ (ONES * u64::from(b'\\')))
+        | zero_bytes(word ^ (ONES * u64::from(b'"')))
+        | zero_bytes(word ^ (ONES * u64::from(b'\\')))
 }
 
 /// How one byte is escaped.
