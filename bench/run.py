@@ -11,13 +11,16 @@ requests by kind, retries, 429s) and what es-sim's request log says (bulk reques
     python3 bench/run.py --size medium --latency-ms 100   # latency-bound check
     python3 bench/run.py --size huge --rate-limit-rpm 600 --sink es    # rate-limit-bound check (~10 min)
     python3 bench/run.py --size medium --size large --repeat 5          # medians of five runs
+    python3 bench/run.py --size medium --instructions     # plus instructions per document (valgrind)
 
 After the table it prints each target of issue #5 that the cases measured, with "met" or
 "MISSED": CPU per document (medium and large), peak memory, growth from small to huge (when
 both ran), GitLab requests other than follow-ups against what Elastic's connector needs for the
 same data (`gitlab-sim --reference-requests`), and the latency- and rate-limit-bound wall
 times. On a shared machine CPU figures vary by ±25 % from run to run; `--repeat N` runs every
-case N times and reports the median of each figure (every run is kept in the saved JSON).
+case N times and reports the median of each figure (every run is kept in the saved JSON), and
+`--instructions` adds one run of each case under valgrind, whose instruction count per document
+repeats to within a fraction of a per cent whatever else the machine does.
 
 Results are saved as JSON under bench/runs/<date>-<machine>/ unless --no-save.
 """
@@ -28,6 +31,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import signal
 import statistics
@@ -52,7 +56,7 @@ GROWTH_TARGET = 0.20  # peak RSS, small to huge
 VARYING = ["wall_s", "docs_per_s", "cpu_s", "cpu_user_s", "cpu_sys_s", "cpu_us_per_doc", "peak_rss_mb",
            "rate_limited_429", "retries"]
 
-COLUMNS = ["case", "documents", "wall_s", "docs_per_s", "cpu_s", "cpu_us_per_doc", "peak_rss_mb",
+COLUMNS = ["case", "documents", "wall_s", "docs_per_s", "cpu_s", "cpu_us_per_doc", "instructions_per_doc", "peak_rss_mb",
            "gitlab_requests", "requests_per_doc", "rate_limited_429", "retries", "bulk_requests"]
 
 
@@ -115,7 +119,10 @@ def case_name(size, sink, args):
     return name
 
 
-def run_case(bins, args, size, sink, reference_total):
+def run_case(bins, args, size, sink, reference_total, count_instructions=False):
+    """One full sync into a fresh index. With `count_instructions` the connector runs under
+    valgrind (cachegrind, no cache simulation) and the row also holds the instructions it
+    executed; its times and memory are then valgrind's, not the connector's."""
     sim_cmd = [str(bins / "gitlab-sim"), "--size", size, "--addr", "127.0.0.1:0", "--token", TOKEN]
     if args.latency_ms:
         sim_cmd += ["--latency-ms", str(args.latency_ms)]
@@ -137,6 +144,10 @@ def run_case(bins, args, size, sink, reference_total):
         else:
             cmd += ["--index-dir", str(workdir / "index")]
         out_path, err_path = workdir / "stdout.json", workdir / "stderr.txt"
+        valgrind_log = workdir / "valgrind.txt"
+        if count_instructions:
+            cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                   f"--log-file={valgrind_log}"] + cmd
         if args.rate_limit_rpm:
             wait_for_fresh_window()
         with open(out_path, "w") as out_file, open(err_path, "w") as err_file:
@@ -149,6 +160,10 @@ def run_case(bins, args, size, sink, reference_total):
         if code != 0:
             sys.exit(f"sync failed (exit {code}):\n{err_path.read_text()[-3000:]}")
         summary = json.loads(out_path.read_text())
+        instructions = None
+        if count_instructions:
+            found = re.search(r"I\s+refs:\s+([\d,]+)", valgrind_log.read_text())
+            instructions = int(found.group(1).replace(",", "")) if found else None
         requests = summary.get("requests", {})
         bulk = None
         if es is not None:
@@ -188,6 +203,7 @@ def run_case(bins, args, size, sink, reference_total):
             "retries": requests.get("retries", 0),
             "bulk_requests": bulk,
             "outcome": summary.get("outcome"),
+            "instructions": instructions,
         }
     finally:
         stop(sim)
@@ -214,7 +230,14 @@ def run_repeated(bins, args, size, sink):
             print(f"#   run {attempt + 1}/{args.repeat}: {row['wall_s']} s, {row['cpu_us_per_doc']} us CPU/doc, "
                   f"{row['peak_rss_mb']} MB peak", file=sys.stderr)
         runs.append(row)
+    instructions = None
+    if args.instructions:
+        counted = run_case(bins, args, size, sink, reference["total"], count_instructions=True)
+        if counted["instructions"] and counted["documents"]:
+            instructions = round(counted["instructions"] / counted["documents"])
+        print(f"#   under valgrind: {instructions} instructions/doc", file=sys.stderr)
     merged = dict(runs[0])
+    merged["instructions_per_doc"] = instructions
     if len(runs) > 1:
         for key in VARYING:
             values = [run[key] for run in runs if run[key] is not None]
@@ -248,10 +271,12 @@ def bound_checks(row):
 
 
 def print_table(rows):
-    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in COLUMNS]
-    print("  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths)))
+    # Columns no case measured (instructions without `--instructions`) are left out.
+    columns = [c for c in COLUMNS if any(r[c] is not None for r in rows)]
+    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
     for row in rows:
-        print("  ".join(str(row[c]).ljust(w) for c, w in zip(COLUMNS, widths)))
+        print("  ".join(str(row[c]).ljust(w) for c, w in zip(columns, widths)))
     for row in rows:
         print(f"{row['case']} requests by kind: {json.dumps(row['requests_by_kind'], sort_keys=True)}")
         for label, value, limit in bound_checks(row):
@@ -318,12 +343,17 @@ def main():
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs of each case; the table shows the median of each figure")
     parser.add_argument("--runs-dir", help="where to save (default bench/runs/<date>-<machine>)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also run each case once under valgrind and report the connector's "
+                             "instructions per document (repeatable on a noisy machine; ~50x slower)")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--no-build", action="store_true", help="use target/release as it is")
     parser.add_argument("--bin-dir", help="use the binaries in this directory (implies --no-build)")
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind (Debian: apt-get install valgrind)")
     args.size = args.size or ["small", "medium", "large"]
     args.sink = args.sink or ["es", "local"]
     if args.bin_dir:
