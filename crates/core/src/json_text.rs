@@ -9,10 +9,15 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use serde::de::{self, Deserialize, Deserializer, Unexpected};
+use serde_json::value::RawValue;
+
 use crate::json_str::{WriteJson, push_escaped_str};
 
 /// Text held as a JSON string literal: quotes included, escaped (the invariant every
 /// constructor keeps). Written out by copying; read as text through [`JsonText::text`].
+/// Decoded from JSON, a string is kept as the literal it arrived as: its end is found and it is
+/// copied once, never unescaped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct JsonText(String);
 
@@ -43,7 +48,7 @@ impl JsonText {
         self.0.push('"');
     }
 
-    /// Appends the inside of a JSON string literal (`escaped`, from [`inner`] of a literal or
+    /// Appends the inside of a JSON string literal (`escaped`, from [`JsonText::escaped`] or
     /// [`trim_escaped`]) as it is.
     pub fn push_escaped(&mut self, escaped: Escaped<'_>) {
         self.0.pop();
@@ -54,6 +59,11 @@ impl JsonText {
     /// The JSON string literal, quotes included.
     pub fn as_json(&self) -> &str {
         &self.0
+    }
+
+    /// The inside of the literal, still escaped (for [`JsonText::push_escaped`]).
+    pub fn escaped(&self) -> Escaped<'_> {
+        inner(&self.0)
     }
 
     /// The text, unescaped (borrowed when it holds no escapes).
@@ -110,6 +120,21 @@ impl PartialEq<&str> for JsonText {
     }
 }
 
+impl<'de> Deserialize<'de> for JsonText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // serde_json checks the literal while finding its end (escapes, control characters).
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        if raw.get().starts_with('"') {
+            Ok(JsonText(Box::<str>::from(raw).into_string()))
+        } else {
+            Err(de::Error::invalid_type(
+                Unexpected::Other(raw.get()),
+                &"a string",
+            ))
+        }
+    }
+}
+
 impl fmt::Debug for JsonText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -140,7 +165,7 @@ impl<'a> Escaped<'a> {
 
 /// The inside of `literal`, a JSON string literal (quotes included); empty when `literal` is
 /// not quoted.
-pub fn inner(literal: &str) -> Escaped<'_> {
+fn inner(literal: &str) -> Escaped<'_> {
     Escaped(
         literal
             .strip_prefix('"')
@@ -238,7 +263,7 @@ fn hex4(digits: &str) -> Option<u32> {
 /// The text of `literal`, a JSON string literal (quotes included): borrowed when it holds no
 /// escape. A malformed escape or a lone surrogate becomes U+FFFD (they never come from a
 /// decoder that checked the literal, but text must not be lost for them).
-pub fn unescape(literal: &str) -> Cow<'_, str> {
+fn unescape(literal: &str) -> Cow<'_, str> {
     let inside = inner(literal).0;
     if !inside.contains('\\') {
         return Cow::Borrowed(inside);
@@ -347,6 +372,36 @@ mod tests {
         assert_eq!(trim_escaped(inner(r#""a\\n""#)).as_str(), r"a\\n");
         assert_eq!(trim_escaped(inner(r#""a\\\n""#)).as_str(), r"a\\");
         assert_eq!(trim_escaped(inner(r#""a\\u0020""#)).as_str(), r"a\\u0020");
+    }
+
+    #[test]
+    fn decoded_strings_are_kept_as_sent_and_read_as_text() {
+        let text: JsonText =
+            serde_json::from_str(r#""a body with \"quotes\" and\nlines, caf\u00e9""#)
+                .expect("decodes");
+        assert_eq!(
+            text.as_json(),
+            r#""a body with \"quotes\" and\nlines, caf\u00e9""#
+        );
+        assert_eq!(text, "a body with \"quotes\" and\nlines, café");
+        let mut out = Vec::new();
+        text.write_json(&mut out);
+        assert_eq!(out, text.as_json().as_bytes());
+    }
+
+    #[test]
+    fn decodes_from_a_value_and_refuses_what_is_not_a_string() {
+        let from_value: JsonText =
+            serde_json::from_value(serde_json::json!("line\none")).expect("decodes");
+        assert_eq!(from_value, "line\none");
+        let absent: Option<JsonText> = serde_json::from_str("null").expect("null is none");
+        assert!(absent.is_none());
+        for not_text in ["1", "{\"a\": 1}", "[\"x\"]", "true"] {
+            assert!(
+                serde_json::from_str::<JsonText>(not_text).is_err(),
+                "{not_text}"
+            );
+        }
     }
 
     #[test]
