@@ -152,9 +152,20 @@ impl WriteJson for JsonText {
 pub struct Escaped<'a>(&'a str);
 
 impl<'a> Escaped<'a> {
+    /// The inside of `literal`, a JSON string literal (quotes included) that a decoder checked;
+    /// empty when `literal` is not quoted.
+    pub fn of_literal(literal: &'a str) -> Self {
+        inner(literal)
+    }
+
     /// The escaped text.
     pub fn as_str(&self) -> &'a str {
         self.0
+    }
+
+    /// The text, unescaped (borrowed when it holds no escapes).
+    pub fn text(&self) -> Cow<'a, str> {
+        unescape_inside(self.0)
     }
 
     /// Whether there is no text.
@@ -261,10 +272,15 @@ fn hex4(digits: &str) -> Option<u32> {
 }
 
 /// The text of `literal`, a JSON string literal (quotes included): borrowed when it holds no
-/// escape. A malformed escape or a lone surrogate becomes U+FFFD (they never come from a
-/// decoder that checked the literal, but text must not be lost for them).
+/// escape.
 fn unescape(literal: &str) -> Cow<'_, str> {
-    let inside = inner(literal).0;
+    unescape_inside(inner(literal).0)
+}
+
+/// The text of `inside`, the inside of a JSON string literal: borrowed when it holds no escape.
+/// A malformed escape or a lone surrogate becomes U+FFFD (they never come from a decoder that
+/// checked the literal, but text must not be lost for them).
+fn unescape_inside(inside: &str) -> Cow<'_, str> {
     if !inside.contains('\\') {
         return Cow::Borrowed(inside);
     }

@@ -1,6 +1,8 @@
 //! The merge requests of one project (`ProjectMergeRequests`, §4.4), with overflowing nested
 //! lists completed by `MergeRequestFollowUp`.
 
+use std::borrow::Cow;
+
 use connector_core::{DocType, Document, ObjectKind, ScopeKey};
 use gitlab_client::GitlabClient;
 use gitlab_client::graphql::common::{Discussion, PageInfo};
@@ -160,7 +162,7 @@ async fn complete_lists(
         {
             extend_unique(list, more.into_iter().map(Some).collect(), |d| {
                 d.as_ref()
-                    .and_then(|d| d.first_note_id().map(str::to_owned))
+                    .and_then(|d| d.first_note_id().map(Cow::into_owned))
             });
         }
         let mut complete: Vec<Discussion> = list.drain(..).flatten().collect();

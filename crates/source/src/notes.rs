@@ -1,86 +1,53 @@
 //! Note objects (spec §4.8), their flattening, and the completion of overflowing discussions.
 
-use connector_core::json_str::{WriteJson, write_json_str};
+use std::borrow::Cow;
+
+use connector_core::json_str::WriteJson;
 use connector_core::json_text::JsonText;
 use gitlab_client::GitlabClient;
-use gitlab_client::graphql::common::{Discussion, Note};
+use gitlab_client::graphql::common::Discussion;
 use gitlab_client::graphql::discussion_notes;
+use gitlab_client::graphql::rendered_notes::RenderedNote;
 
 use crate::body::BodyPart;
 use crate::emit::Problems;
-use crate::listing::{extend_unique, follow_up, walk};
-
-/// One note as the reference stores it: `id body created_at updated_at system author
-/// author_name` and, for diff notes, `position`. A deleted author gives `null`s. Written
-/// straight from the decoded note (no copies), keys in the sorted order the reference's
-/// dictionaries had in earlier versions, so content hashes stay the same.
-#[derive(Debug)]
-pub(crate) struct NoteObject<'a>(&'a Note);
-
-impl WriteJson for NoteObject<'_> {
-    fn write_json(&self, out: &mut Vec<u8>) {
-        let note = self.0;
-        let author = note.author.as_ref();
-        out.extend_from_slice(b"{\"author\":");
-        author.map(|user| user.username.as_str()).write_json(out);
-        out.extend_from_slice(b",\"author_name\":");
-        author.map(|user| user.name.as_str()).write_json(out);
-        out.extend_from_slice(b",\"body\":");
-        note.body.write_json(out);
-        out.extend_from_slice(b",\"created_at\":");
-        write_json_str(out, &note.created_at);
-        out.extend_from_slice(b",\"id\":");
-        write_json_str(out, &note.id);
-        if let Some(position) = &note.position {
-            out.extend_from_slice(b",\"position\":{\"new_line\":");
-            position.new_line.write_json(out);
-            out.extend_from_slice(b",\"new_path\":");
-            position.new_path.as_deref().write_json(out);
-            out.extend_from_slice(b",\"old_line\":");
-            position.old_line.write_json(out);
-            out.extend_from_slice(b",\"old_path\":");
-            position.old_path.as_deref().write_json(out);
-            out.extend_from_slice(b",\"position_type\":");
-            write_json_str(out, position.position_type.as_str());
-            out.push(b'}');
-        }
-        out.extend_from_slice(b",\"system\":");
-        note.system.write_json(out);
-        out.extend_from_slice(b",\"updated_at\":");
-        write_json_str(out, &note.updated_at);
-        out.push(b'}');
-    }
-}
+use crate::listing::{follow_up, walk};
 
 /// Every note of every discussion, discussions in API order, notes in order within each;
-/// written as the document's `notes` array.
+/// written as the document's `notes` array. Each note was written as the reference's note
+/// object when its page was decoded ([`gitlab_client::graphql::rendered_notes`]): `id body
+/// created_at updated_at system author author_name` and, for diff notes, `position`, keys in the
+/// sorted order of the reference's dictionaries.
 pub(crate) struct NoteObjects<'a>(pub(crate) &'a [Discussion]);
 
 impl WriteJson for NoteObjects<'_> {
     fn write_json(&self, out: &mut Vec<u8>) {
         out.push(b'[');
-        for (index, note) in self
-            .0
-            .iter()
-            .flat_map(Discussion::notes_in_order)
-            .enumerate()
-        {
-            if index > 0 {
+        let mut first = true;
+        for notes in self.0.iter().filter_map(|d| d.notes.nodes.as_ref()) {
+            if notes.is_empty() {
+                continue;
+            }
+            if !first {
                 out.push(b',');
             }
-            NoteObject(note).write_json(out);
+            first = false;
+            out.extend_from_slice(notes.objects_json().as_bytes());
         }
         out.push(b']');
     }
 }
 
 /// About how many bytes the fields of a work item or merge request take: its text (`body`
-/// holds the title, description and note bodies), each note's other members, and the rest.
+/// holds the title, description and note bodies), its notes, and the rest.
 pub(crate) fn field_bytes(body: &JsonText, discussions: &[Discussion]) -> usize {
-    const PER_NOTE: usize = 256;
     const OTHER_FIELDS: usize = 1024;
-    let notes: usize = discussions.iter().map(|d| d.notes_in_order().count()).sum();
-    body.json_len() + notes * PER_NOTE + OTHER_FIELDS
+    let notes: usize = discussions
+        .iter()
+        .filter_map(|d| d.notes.nodes.as_ref())
+        .map(|notes| notes.objects_json().len() + 1)
+        .sum();
+    body.json_len() + notes + OTHER_FIELDS
 }
 
 /// Note bodies, for the searchable `body` (system notes left out: they are noise for search).
@@ -90,8 +57,8 @@ pub(crate) fn searchable_bodies(
     discussions
         .iter()
         .flat_map(Discussion::notes_in_order)
-        .filter(|note| !note.system)
-        .map(|note| Some(BodyPart::from(&note.body)))
+        .filter(|note| !note.is_system())
+        .map(|note| Some(BodyPart::Escaped(note.body())))
 }
 
 /// Fetches the remaining notes of every discussion whose first page overflowed, through
@@ -106,7 +73,7 @@ pub(crate) async fn complete_notes(
         let Some(cursor) = discussion.notes.page_info.next_cursor().map(str::to_owned) else {
             continue;
         };
-        let Some(first_note) = discussion.first_note_id().map(str::to_owned) else {
+        let Some(first_note) = discussion.first_note_id().map(Cow::into_owned) else {
             continue;
         };
         let label = format!("DiscussionNotes {what}");
@@ -118,11 +85,11 @@ pub(crate) async fn complete_notes(
             |data| walk(data, discussion_notes::CONNECTION_PATH).cloned(),
         )
         .await;
-        if let Some(notes) = problems.settle::<Note>(&label, "note", result) {
-            let list = discussion.notes.nodes.get_or_insert_with(Vec::new);
-            extend_unique(list, notes.into_iter().map(Some).collect(), |n| {
-                n.as_ref().map(|n| n.id.clone())
-            });
+        if let Some(notes) = problems.settle::<RenderedNote>(&label, "note", result) {
+            let list = discussion.notes.nodes.get_or_insert_with(Default::default);
+            for note in &notes {
+                list.append_unique(&note.0);
+            }
         }
     }
 }
@@ -133,7 +100,7 @@ mod tests {
     use serde_json::{Value, json};
 
     fn discussions() -> Vec<Discussion> {
-        serde_json::from_value(json!([
+        serde_json::from_str(&json!([
             {"id": "d1", "notes": {"pageInfo": {"hasNextPage": false, "endCursor": null}, "nodes": [
                 {"id": "gid://gitlab/Note/1", "body": "first", "createdAt": "2024-01-01T00:00:00Z",
                  "updatedAt": "2024-01-01T00:00:00Z", "system": false,
@@ -147,7 +114,7 @@ mod tests {
                  "author": {"username": "bob", "name": "Bob"},
                  "position": {"newLine": 4, "oldLine": null, "newPath": "a.rs", "oldPath": "a.rs", "positionType": "text"}}
             ]}}
-        ]))
+        ]).to_string())
         .expect("sample discussions decode")
     }
 

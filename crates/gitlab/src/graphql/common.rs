@@ -1,6 +1,9 @@
 //! Fragments shared by several operations: page info, people, labels, notes, discussions.
 
+use std::borrow::Cow;
+
 use super::long_text::LongText;
+use super::rendered_notes::{NoteView, RenderedNotes};
 use super::schema;
 use super::text::Text;
 
@@ -109,7 +112,9 @@ impl DiffPositionType {
     }
 }
 
-/// A note (comment) of an issue, merge request or epic.
+/// What is asked of a note (comment) of an issue, merge request or epic. Pages are not decoded
+/// into it but into [`RenderedNotes`], which writes each note as a document's note object while
+/// decoding it.
 #[derive(cynic::QueryFragment, Debug, Clone)]
 pub struct Note {
     /// Global id (`gid://gitlab/Note/1`, `…/DiffNote/2`).
@@ -128,13 +133,38 @@ pub struct Note {
     pub position: Option<DiffPosition>,
 }
 
-/// A page of notes.
-#[derive(cynic::QueryFragment, Debug, Clone)]
+/// A page of notes. Its selection is written out below rather than derived: cynic's derive
+/// wants the `nodes` field's Rust type to spell out the list's shape, and these nodes decode
+/// into [`RenderedNotes`].
+#[derive(serde::Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteConnection {
     /// Paging state.
     pub page_info: PageInfo,
-    /// The notes (decoded one by one by callers; see the module docs).
-    pub nodes: Option<Vec<Option<Note>>>,
+    /// The notes, written as document note objects (`None` when GitLab sent `null`).
+    pub nodes: Option<RenderedNotes>,
+}
+
+/// `pageInfo { … } nodes { …the fields of [`Note]… }`, checked against the schema like a derived
+/// selection (the field markers and types must match it).
+impl cynic::QueryFragment for NoteConnection {
+    type SchemaType = schema::NoteConnection;
+    type VariablesFields = ();
+    const TYPE: Option<&'static str> = Some("NoteConnection");
+
+    fn query(
+        mut builder: cynic::queries::SelectionBuilder<'_, Self::SchemaType, Self::VariablesFields>,
+    ) {
+        use schema::__fields::NoteConnection as fields;
+        let mut page_info = builder
+            .select_field::<fields::pageInfo, <PageInfo as cynic::QueryFragment>::SchemaType>();
+        <PageInfo as cynic::QueryFragment>::query(page_info.select_children());
+        let mut nodes = builder.select_field::<
+            fields::nodes,
+            <Option<Vec<Option<Note>>> as cynic::QueryFragment>::SchemaType,
+        >();
+        <Option<Vec<Option<Note>>> as cynic::QueryFragment>::query(nodes.select_children());
+    }
 }
 
 /// A discussion (thread) with the first page of its notes. Its own id is not asked for: a
@@ -150,13 +180,13 @@ pub struct Discussion {
 impl Discussion {
     /// The id of the discussion's first note: a discussion's identity (GitLab deletes a
     /// discussion with its last note).
-    pub fn first_note_id(&self) -> Option<&str> {
-        self.notes_in_order().next().map(|note| note.id.as_str())
+    pub fn first_note_id(&self) -> Option<Cow<'_, str>> {
+        self.notes_in_order().next().map(|note| note.id())
     }
 
     /// The notes, in API order (`null` entries dropped).
-    pub fn notes_in_order(&self) -> impl Iterator<Item = &Note> + Clone {
-        self.notes.nodes.iter().flatten().flatten()
+    pub fn notes_in_order(&self) -> impl Iterator<Item = NoteView<'_>> + Clone {
+        self.notes.nodes.iter().flat_map(RenderedNotes::iter)
     }
 }
 

@@ -5,8 +5,9 @@
 //! *and* decode the page: a listing's nodes are decoded in one pass straight from the response
 //! body, and only a page with a node in an unexpected shape is read again node by node, so one
 //! malformed node never spoils a page ([`crate::GitlabClient::graphql_connection`]). Strings
-//! decode into [`text::Text`], which keeps short ones inline, and long text (descriptions, note
-//! bodies) into [`long_text::LongText`], which keeps it escaped.
+//! decode into [`text::Text`], which keeps short ones inline, long text (descriptions) into
+//! [`long_text::LongText`], which keeps it escaped, and notes into
+//! [`rendered_notes::RenderedNotes`], written as a document's note objects while decoded.
 //!
 //! Page sizes: the top-level `first` of every listing is a variable (capped by
 //! [`MAX_PAGE_SIZE`]) so a caller can halve it after a complexity or timeout error; nested
@@ -27,6 +28,7 @@ pub mod project_merge_requests;
 pub mod project_releases;
 pub mod projects_by_path;
 mod query_text;
+pub mod rendered_notes;
 pub mod text;
 pub mod widgets;
 pub mod work_item;
