@@ -3,6 +3,7 @@
 use cynic::QueryBuilder;
 
 use super::common::NoteConnection;
+use super::query_text::QueryText;
 use super::schema;
 
 /// Variables of [`DiscussionNotes`].
@@ -50,8 +51,10 @@ pub fn build(
     note_id: &str,
     after: Option<String>,
 ) -> cynic::Operation<DiscussionNotes, DiscussionNotesVariables> {
-    DiscussionNotes::build(DiscussionNotesVariables {
+    static QUERY: QueryText = QueryText::new();
+    let variables = DiscussionNotesVariables {
         note_id: super::NoteId(note_id.to_owned()),
         after,
-    })
+    };
+    QUERY.operation(variables, DiscussionNotes::build)
 }

@@ -1,6 +1,7 @@
 //! `MemberProjects`: every project the token's user is a member of.
 
 use super::project::ProjectConnection;
+use super::query_text::QueryText;
 use super::schema;
 use cynic::QueryBuilder;
 
@@ -30,5 +31,9 @@ pub fn build(
     first: i32,
     after: Option<String>,
 ) -> cynic::Operation<MemberProjects, MemberProjectsVariables> {
-    MemberProjects::build(MemberProjectsVariables { first, after })
+    static QUERY: QueryText = QueryText::new();
+    QUERY.operation(
+        MemberProjectsVariables { first, after },
+        MemberProjects::build,
+    )
 }

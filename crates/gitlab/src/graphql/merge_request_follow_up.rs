@@ -47,7 +47,9 @@ macro_rules! merge_request_follow_up {
 
             /// Builds the operation for one page.
             pub fn build(id: &str, after: Option<String>) -> cynic::Operation<MergeRequestFollowUp, MergeRequestFollowUpVariables> {
-                MergeRequestFollowUp::build(MergeRequestFollowUpVariables { id: super::super::MergeRequestId(id.to_owned()), after })
+                static QUERY: super::super::query_text::QueryText = super::super::query_text::QueryText::new();
+                let variables = MergeRequestFollowUpVariables { id: super::super::MergeRequestId(id.to_owned()), after };
+                QUERY.operation(variables, MergeRequestFollowUp::build)
             }
         }
     };

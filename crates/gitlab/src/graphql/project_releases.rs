@@ -3,6 +3,7 @@
 use cynic::QueryBuilder;
 
 use super::common::{PageInfo, UserCore};
+use super::query_text::QueryText;
 use super::schema;
 
 /// Variables of [`ProjectReleases`].
@@ -160,9 +161,11 @@ pub fn build(
     first: i32,
     after: Option<String>,
 ) -> cynic::Operation<ProjectReleases, ProjectReleasesVariables> {
-    ProjectReleases::build(ProjectReleasesVariables {
+    static QUERY: QueryText = QueryText::new();
+    let variables = ProjectReleasesVariables {
         full_path: cynic::Id::new(full_path),
         first,
         after,
-    })
+    };
+    QUERY.operation(variables, ProjectReleases::build)
 }

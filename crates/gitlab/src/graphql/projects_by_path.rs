@@ -1,6 +1,7 @@
 //! `ProjectsByPath`: the configured projects, fetched directly by full path (≤ 50 per request).
 
 use super::project::ProjectConnection;
+use super::query_text::QueryText;
 use super::schema;
 use cynic::QueryBuilder;
 
@@ -33,9 +34,11 @@ pub fn build(
     first: i32,
     after: Option<String>,
 ) -> cynic::Operation<ProjectsByPath, ProjectsByPathVariables> {
-    ProjectsByPath::build(ProjectsByPathVariables {
+    static QUERY: QueryText = QueryText::new();
+    let variables = ProjectsByPathVariables {
         full_paths: Some(full_paths),
         first,
         after,
-    })
+    };
+    QUERY.operation(variables, ProjectsByPath::build)
 }

@@ -73,7 +73,9 @@ macro_rules! work_item_follow_up {
 
             /// Builds the operation for one page.
             pub fn build(id: &str, after: Option<String>) -> cynic::Operation<WorkItemFollowUp, WorkItemFollowUpVariables> {
-                WorkItemFollowUp::build(WorkItemFollowUpVariables { id: super::super::WorkItemId(id.to_owned()), after })
+                static QUERY: super::super::query_text::QueryText = super::super::query_text::QueryText::new();
+                let variables = WorkItemFollowUpVariables { id: super::super::WorkItemId(id.to_owned()), after };
+                QUERY.operation(variables, WorkItemFollowUp::build)
             }
         }
     };
