@@ -78,7 +78,7 @@ pub fn push_escaped_str(out: &mut String, text: &str) {
         out.push_str(run);
         if let Some(escape) = escape {
             let (bytes, len) = escape.ascii();
-            out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
+            out.extend(bytes[..len].iter().copied().map(char::from));
         }
     });
 }

@@ -57,9 +57,11 @@ where
         .filter(|part| part.len() > 0);
     let bytes: usize = parts.clone().map(|part| part.len() + 4).sum();
     let mut body = JsonText::with_capacity(bytes + 2);
+    // The blank line between parts, already escaped.
+    let separator = Escaped::of_literal(r#""\n\n""#);
     for (index, part) in parts.enumerate() {
         if index > 0 {
-            body.push_text("\n\n");
+            body.push_escaped(separator);
         }
         match part {
             BodyPart::Plain(text) => body.push_text(text),

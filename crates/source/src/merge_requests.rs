@@ -224,7 +224,7 @@ pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
         .collect();
     let body = join_body(
         [
-            Some(mr.title.as_str().into()),
+            Some((&mr.title).into()),
             mr.description.as_ref().map(Into::into),
         ]
         .into_iter()
@@ -249,7 +249,7 @@ pub(crate) fn document(mr: MergeRequest, project: &ProjectInfo) -> Document {
     .with_json("project_id", project.id.as_str())
     .with_json("project_path", project.full_path.as_str())
     .with_json("iid", NumberOrText(&mr.iid))
-    .with_json("title", mr.title.as_str())
+    .with_json("title", &mr.title)
     .with_json("description", mr.description.as_ref())
     .with_json("state", mr.state.as_str())
     .with_json("created_at", &mr.created_at)

@@ -297,7 +297,7 @@ impl WorkItemData {
         let discussions = self.discussions.map(|(d, _)| d).unwrap_or_default();
         let body = join_body(
             [
-                Some(head.title.as_str().into()),
+                Some((&head.title).into()),
                 self.description.as_ref().map(Into::into),
             ]
             .into_iter()
@@ -312,7 +312,7 @@ impl WorkItemData {
         let id = work_item_id(&type_name, &owner_key, &head.iid);
         let mut doc = Document::with_capacity(id, type_name, field_bytes(&body, &discussions))
             .with_json("iid", NumberOrText(&head.iid))
-            .with_json("title", head.title.as_str())
+            .with_json("title", &head.title)
             .with_json("description", self.description.as_ref())
             .with_json("state", head.state.as_str())
             .with_json("created_at", &head.created_at)

@@ -1,12 +1,12 @@
-//! [`LongText`]: a long string GitLab sent (a description, a note body), kept as the JSON string
-//! literal it arrived in.
+//! [`LongText`]: text GitLab sent that a document only writes out (a title, a description),
+//! kept as the JSON string literal it arrived in.
 
 use std::ops::Deref;
 
 use connector_core::json_str::WriteJson;
 use connector_core::json_text::JsonText;
 
-/// Long text from a GraphQL page, still escaped (a [`JsonText`]): decoding it only finds where
+/// Text from a GraphQL page, still escaped (a [`JsonText`]): decoding it only finds where
 /// it ends and copies it once; a document writes it out by copying it again. Decoded into a
 /// `String`, the same text would be unescaped, then escaped again for every field and `body`
 /// it is written to. (Its own type only so that cynic accepts it for `String` fields.)

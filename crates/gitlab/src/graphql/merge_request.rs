@@ -48,8 +48,8 @@ pub struct MergeRequest {
     pub id: cynic::Id,
     /// Number within the project (GitLab sends a string).
     pub iid: Text,
-    /// Title.
-    pub title: Text,
+    /// Title (written to `title` and `body` as sent).
+    pub title: LongText,
     /// Description (Markdown).
     pub description: Option<LongText>,
     /// `opened` / `closed` / `merged` / `locked`.

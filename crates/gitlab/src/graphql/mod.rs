@@ -5,8 +5,8 @@
 //! *and* decode the page: a listing's nodes are decoded in one pass straight from the response
 //! body, and only a page with a node in an unexpected shape is read again node by node, so one
 //! malformed node never spoils a page ([`crate::GitlabClient::graphql_connection`]). Strings
-//! decode into [`text::Text`], which keeps short ones inline, long text (descriptions) into
-//! [`long_text::LongText`], which keeps it escaped, and notes into
+//! decode into [`text::Text`], which keeps short ones inline, titles and descriptions into
+//! [`long_text::LongText`], which keeps them escaped, and notes into
 //! [`rendered_notes::RenderedNotes`], written as a document's note objects while decoded.
 //!
 //! Page sizes: the top-level `first` of every listing is a variable (capped by

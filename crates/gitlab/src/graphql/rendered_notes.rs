@@ -8,6 +8,7 @@
 //! object, and a document copies the objects as they are.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 
 use connector_core::json_str::WriteJson;
@@ -27,10 +28,29 @@ use serde_json::value::RawValue;
 #[derive(Clone, Default)]
 pub struct RenderedNotes {
     /// The notes' objects, comma-separated: `{…},{…}`.
-    objects: String,
+    objects: Box<str>,
     /// Where each note is in `objects`.
+    spans: Box<[NoteSpan]>,
+}
+
+/// A [`RenderedNotes`] being written: notes are appended here, then copied out at their exact
+/// size.
+#[derive(Default)]
+struct NotesBuilder {
+    objects: String,
     spans: Vec<NoteSpan>,
 }
+
+thread_local! {
+    /// Where a page's notes lists are written before being copied out: one allocation each for
+    /// a list's objects and spans, however many notes it has (growing a list's own buffers
+    /// took two or three reallocations a discussion).
+    static SCRATCH: RefCell<NotesBuilder> = RefCell::new(NotesBuilder::default());
+}
+
+/// Scratch space beyond this is given back after a list (one huge discussion must not hold its
+/// memory for the rest of the sync).
+const SCRATCH_KEPT_BYTES: usize = 64 * 1024;
 
 /// One note's place in [`RenderedNotes::objects`]: its object, and its `id` and `body` literals.
 #[derive(Clone, Debug)]
@@ -107,28 +127,46 @@ impl RenderedNotes {
     /// Appends the notes of `more` whose id is not here yet (a retried page must never
     /// duplicate notes).
     pub fn append_unique(&mut self, more: &RenderedNotes) {
+        let mut builder = NotesBuilder {
+            objects: std::mem::take(&mut self.objects).into_string(),
+            spans: std::mem::take(&mut self.spans).into_vec(),
+        };
         for note in more.iter() {
-            if self
+            if !builder
+                .spans
                 .iter()
-                .any(|existing| existing.id_literal() == note.id_literal())
+                .any(|span| builder.objects[span.id.0..span.id.1] == *note.id_literal())
             {
-                continue;
+                builder.push_rendered(note);
             }
-            let (start, _) = note.span.object;
-            let shift =
-                |(from, to): (usize, usize), base: usize| (from - start + base, to - start + base);
-            if !self.objects.is_empty() {
-                self.objects.push(',');
-            }
-            let base = self.objects.len();
-            self.objects.push_str(note.object_json());
-            self.spans.push(NoteSpan {
-                object: shift(note.span.object, base),
-                id: shift(note.span.id, base),
-                body: shift(note.span.body, base),
-                system: note.span.system,
-            });
         }
+        *self = builder.finish();
+    }
+}
+
+impl NotesBuilder {
+    /// Starts the next note's object, returning where it starts.
+    fn start_note(&mut self, bytes: usize) -> usize {
+        self.objects.reserve(bytes + 1);
+        if !self.objects.is_empty() {
+            self.objects.push(',');
+        }
+        self.objects.len()
+    }
+
+    /// Appends a note of another list.
+    fn push_rendered(&mut self, note: NoteView<'_>) {
+        let object = note.object_json();
+        let base = self.start_note(object.len());
+        let (start, _) = note.span.object;
+        let shift = |(from, to): (usize, usize)| (from - start + base, to - start + base);
+        self.objects.push_str(object);
+        self.spans.push(NoteSpan {
+            object: shift(note.span.object),
+            id: shift(note.span.id),
+            body: shift(note.span.body),
+            system: note.span.system,
+        });
     }
 
     /// Writes one decoded note's object.
@@ -143,17 +181,12 @@ impl RenderedNotes {
         );
         let strings = [username, name, note.body.0, note.created_at.0, note.id.0];
         let position_bytes = note.position.as_ref().map_or(0, RawPosition::bytes);
-        self.objects.reserve(
-            1 + 120
-                + strings.iter().map(|s| s.len()).sum::<usize>()
+        let start = self.start_note(
+            120 + strings.iter().map(|s| s.len()).sum::<usize>()
                 + note.updated_at.0.len()
                 + position_bytes,
         );
-        if !self.objects.is_empty() {
-            self.objects.push(',');
-        }
         let out = &mut self.objects;
-        let start = out.len();
         out.push_str("{\"author\":");
         out.push_str(username);
         out.push_str(",\"author_name\":");
@@ -179,6 +212,17 @@ impl RenderedNotes {
             body,
             system: note.system,
         });
+    }
+
+    /// The notes written so far, copied out at their exact size; the builder is left empty.
+    fn finish(&mut self) -> RenderedNotes {
+        let notes = RenderedNotes {
+            objects: self.objects.as_str().into(),
+            spans: self.spans.as_slice().into(),
+        };
+        self.objects.clear();
+        self.spans.clear();
+        notes
     }
 }
 
@@ -221,14 +265,25 @@ impl<'de> Visitor<'de> for ListVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut notes = RenderedNotes::default();
-        while seq.next_element_seed(NoteSeed(&mut notes))?.is_some() {}
-        Ok(notes)
+        SCRATCH.with_borrow_mut(|builder| {
+            // Whatever an interrupted list left behind.
+            builder.objects.clear();
+            builder.spans.clear();
+            let read = (|| {
+                while seq.next_element_seed(NoteSeed(builder))?.is_some() {}
+                Ok(())
+            })();
+            let notes = builder.finish();
+            if builder.objects.capacity() > SCRATCH_KEPT_BYTES {
+                *builder = NotesBuilder::default();
+            }
+            read.map(|()| notes)
+        })
     }
 }
 
-/// Reads one list entry (`null` or a note) into a [`RenderedNotes`].
-struct NoteSeed<'n>(&'n mut RenderedNotes);
+/// Reads one list entry (`null` or a note) into a [`NotesBuilder`].
+struct NoteSeed<'n>(&'n mut NotesBuilder);
 
 impl<'de> DeserializeSeed<'de> for NoteSeed<'_> {
     type Value = ();
@@ -249,9 +304,9 @@ pub struct RenderedNote(pub RenderedNotes);
 impl<'de> Deserialize<'de> for RenderedNote {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let note = RawNote::deserialize(deserializer)?;
-        let mut notes = RenderedNotes::default();
-        notes.push(&note);
-        Ok(RenderedNote(notes))
+        let mut builder = NotesBuilder::default();
+        builder.push(&note);
+        Ok(RenderedNote(builder.finish()))
     }
 }
 
@@ -425,6 +480,20 @@ mod tests {
         let all: serde_json::Value =
             serde_json::from_str(&format!("[{}]", notes.objects_json())).expect("JSON");
         assert_eq!(all.as_array().map(Vec::len), Some(3));
+    }
+
+    #[test]
+    fn a_list_that_failed_halfway_leaves_nothing_for_the_next() {
+        let half = r#"[{"id": "gid://gitlab/Note/9", "body": "kept?", "createdAt": "t", "updatedAt": "t", "system": false}, {"id": 1}]"#;
+        assert!(serde_json::from_str::<RenderedNotes>(half).is_err());
+        let notes = page();
+        assert_eq!(notes.len(), 2);
+        assert!(!notes.objects_json().contains("kept?"));
+        assert!(
+            notes
+                .objects_json()
+                .starts_with(r#"{"author":"al\u00efce""#)
+        );
     }
 
     #[test]

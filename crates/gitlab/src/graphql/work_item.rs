@@ -50,8 +50,8 @@ pub struct WorkItem {
     pub id: Text,
     /// Number within the project (GitLab sends a string).
     pub iid: Text,
-    /// Title.
-    pub title: Text,
+    /// Title (written to `title` and `body` as sent).
+    pub title: LongText,
     /// `OPEN` / `CLOSED`.
     pub state: WorkItemState,
     /// Creation time.
@@ -79,8 +79,8 @@ pub struct EpicWorkItem {
     pub id: Text,
     /// Number within the group (GitLab sends a string).
     pub iid: Text,
-    /// Title.
-    pub title: Text,
+    /// Title (written to `title` and `body` as sent).
+    pub title: LongText,
     /// `OPEN` / `CLOSED`.
     pub state: WorkItemState,
     /// Creation time.
