@@ -87,9 +87,7 @@ pub(crate) async fn complete_notes(
         .await;
         if let Some(notes) = problems.settle::<RenderedNote>(&label, "note", result) {
             let list = discussion.notes.nodes.get_or_insert_with(Default::default);
-            for note in &notes {
-                list.append_unique(&note.0);
-            }
+            list.append_unique(notes.iter().flat_map(|note| note.0.iter()));
         }
     }
 }

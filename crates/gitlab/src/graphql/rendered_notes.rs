@@ -125,13 +125,13 @@ impl RenderedNotes {
     }
 
     /// Appends the notes of `more` whose id is not here yet (a retried page must never
-    /// duplicate notes).
-    pub fn append_unique(&mut self, more: &RenderedNotes) {
+    /// duplicate notes), copying the list once however many there are.
+    pub fn append_unique<'m>(&mut self, more: impl IntoIterator<Item = NoteView<'m>>) {
         let mut builder = NotesBuilder {
             objects: std::mem::take(&mut self.objects).into_string(),
             spans: std::mem::take(&mut self.spans).into_vec(),
         };
-        for note in more.iter() {
+        for note in more {
             if !builder
                 .spans
                 .iter()
@@ -469,9 +469,9 @@ mod tests {
         )
         .expect("a single note decodes");
         let again = page();
-        notes.append_unique(&again);
+        notes.append_unique(again.iter());
         assert_eq!(notes.len(), 2, "notes already present are not added twice");
-        notes.append_unique(&more.0);
+        notes.append_unique(more.0.iter());
         assert_eq!(notes.len(), 3);
         let third = notes.iter().nth(2).expect("appended note");
         assert_eq!(third.id(), "gid://gitlab/Note/3");
