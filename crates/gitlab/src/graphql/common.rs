@@ -100,18 +100,6 @@ pub enum DiffPositionType {
     Other(String),
 }
 
-impl DiffPositionType {
-    /// The value as GitLab spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            DiffPositionType::Text => "text",
-            DiffPositionType::Image => "image",
-            DiffPositionType::File => "file",
-            DiffPositionType::Other(value) => value,
-        }
-    }
-}
-
 /// What is asked of a note (comment) of an issue, merge request or epic. Pages are not decoded
 /// into it but into [`RenderedNotes`], which writes each note as a document's note object while
 /// decoding it.
@@ -145,8 +133,8 @@ pub struct NoteConnection {
     pub nodes: Option<RenderedNotes>,
 }
 
-/// `pageInfo { … } nodes { …the fields of [`Note]… }`, checked against the schema like a derived
-/// selection (the field markers and types must match it).
+/// `pageInfo { … } nodes { …the fields of [`Note`]… }`, checked against the schema like a
+/// derived selection (the field markers and types must match it).
 impl cynic::QueryFragment for NoteConnection {
     type SchemaType = schema::NoteConnection;
     type VariablesFields = ();

@@ -11,14 +11,13 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 
-use connector_core::json_str::WriteJson;
 use connector_core::json_text::Escaped;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Unexpected, Visitor};
 use serde_json::value::RawValue;
 
-/// The notes of one page (a discussion's `notes.nodes` list, `null` entries dropped), in page order,
-/// each held as the object a document stores:
+/// The notes of one page (a discussion's `notes.nodes` list, `null` entries dropped), in page
+/// order, each held as the object a document stores:
 /// `{"author","author_name","body","created_at","id"[,"position"],"system","updated_at"}`, keys
 /// in the sorted order of the reference's dictionaries (content hashes depend on it), text
 /// escaped as GitLab escaped it. A deleted author gives `null`s.
@@ -239,15 +238,6 @@ impl fmt::Debug for RenderedNotes {
     }
 }
 
-impl WriteJson for RenderedNotes {
-    /// The notes as a JSON array.
-    fn write_json(&self, out: &mut Vec<u8>) {
-        out.push(b'[');
-        out.extend_from_slice(self.objects.as_bytes());
-        out.push(b']');
-    }
-}
-
 impl<'de> Deserialize<'de> for RenderedNotes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_seq(ListVisitor)
@@ -310,7 +300,8 @@ impl<'de> Deserialize<'de> for RenderedNote {
     }
 }
 
-/// A note's members as JSON literals borrowed from the page (the selection of [`Note`](super::common::Note)).
+/// A note's members as JSON literals borrowed from the page (the selection of
+/// [`Note`](super::common::Note)).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawNote<'a> {
@@ -436,9 +427,8 @@ mod tests {
             r#"{"author":null,"author_name":null,"body":"nit","created_at":"2024-01-03T00:00:00Z","id":"gid://gitlab/DiffNote/2","position":{"new_line":4,"new_path":"a.rs","old_line":null,"old_path":null,"position_type":"text"},"system":true,"updated_at":"2024-01-03T00:00:00Z"}"#
         );
         assert!(second.is_system());
-        let mut json = Vec::new();
-        notes.write_json(&mut json);
-        let value: serde_json::Value = serde_json::from_slice(&json).expect("notes are JSON");
+        let value: serde_json::Value =
+            serde_json::from_str(&format!("[{}]", notes.objects_json())).expect("notes are JSON");
         assert_eq!(value[0]["author"], "alïce");
         assert_eq!(value[0]["body"], "a <b>\nline \"quoted\"");
         assert_eq!(value[1]["position"]["new_line"], 4);
@@ -500,8 +490,6 @@ mod tests {
     fn a_page_without_notes_is_empty() {
         let notes: RenderedNotes = serde_json::from_str("[]").expect("empty list");
         assert!(notes.is_empty());
-        let mut json = Vec::new();
-        notes.write_json(&mut json);
-        assert_eq!(json, b"[]");
+        assert_eq!(notes.objects_json(), "");
     }
 }
