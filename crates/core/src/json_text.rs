@@ -124,14 +124,18 @@ impl<'de> Deserialize<'de> for JsonText {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // serde_json checks the literal while finding its end (escapes, control characters).
         let raw = Box::<RawValue>::deserialize(deserializer)?;
-        if raw.get().starts_with('"') {
-            Ok(JsonText(Box::<str>::from(raw).into_string()))
-        } else {
-            Err(de::Error::invalid_type(
-                Unexpected::Other(raw.get()),
-                &"a string",
-            ))
-        }
+        string_literal::<D::Error>(raw.get())?;
+        Ok(JsonText(Box::<str>::from(raw).into_string()))
+    }
+}
+
+/// `raw`, a JSON value a decoder found and checked, when it is a string literal; otherwise the
+/// decoder's "invalid type … expected a string" error.
+pub fn string_literal<E: de::Error>(raw: &str) -> Result<&str, E> {
+    if raw.starts_with('"') {
+        Ok(raw)
+    } else {
+        Err(E::invalid_type(Unexpected::Other(raw), &"a string"))
     }
 }
 

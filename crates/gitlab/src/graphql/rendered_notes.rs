@@ -11,9 +11,9 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 
-use connector_core::json_text::Escaped;
+use connector_core::json_text::{Escaped, string_literal};
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Unexpected, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 /// The notes of one page (a discussion's `notes.nodes` list, `null` entries dropped), in page
@@ -144,9 +144,9 @@ impl RenderedNotes {
 }
 
 impl NotesBuilder {
-    /// Starts the next note's object, returning where it starts.
-    fn start_note(&mut self, bytes: usize) -> usize {
-        self.objects.reserve(bytes + 1);
+    /// Starts the next note's object, returning where it starts. (No room is reserved: the
+    /// scratch builder keeps its capacity from list to list.)
+    fn start_note(&mut self) -> usize {
         if !self.objects.is_empty() {
             self.objects.push(',');
         }
@@ -156,7 +156,7 @@ impl NotesBuilder {
     /// Appends a note of another list.
     fn push_rendered(&mut self, note: NoteView<'_>) {
         let object = note.object_json();
-        let base = self.start_note(object.len());
+        let base = self.start_note();
         let (start, _) = note.span.object;
         let shift = |(from, to): (usize, usize)| (from - start + base, to - start + base);
         self.objects.push_str(object);
@@ -178,13 +178,7 @@ impl NotesBuilder {
             literal(author.map(|a| a.username)),
             literal(author.map(|a| a.name)),
         );
-        let strings = [username, name, note.body.0, note.created_at.0, note.id.0];
-        let position_bytes = note.position.as_ref().map_or(0, RawPosition::bytes);
-        let start = self.start_note(
-            120 + strings.iter().map(|s| s.len()).sum::<usize>()
-                + note.updated_at.0.len()
-                + position_bytes,
-        );
+        let start = self.start_note();
         let out = &mut self.objects;
         out.push_str("{\"author\":");
         out.push_str(username);
@@ -344,12 +338,6 @@ struct RawPosition<'a> {
 }
 
 impl RawPosition<'_> {
-    /// About the bytes [`RawPosition::write`] writes.
-    fn bytes(&self) -> usize {
-        let path = |p: &Option<StringLiteral<'_>>| p.map_or(4, |p| p.0.len());
-        100 + path(&self.new_path) + path(&self.old_path) + self.position_type.0.len()
-    }
-
     /// Writes `,"position":{…}`, keys sorted.
     fn write(&self, out: &mut String) {
         let line = |out: &mut String, line: Option<i32>| match line {
@@ -381,12 +369,8 @@ struct StringLiteral<'a>(&'a str);
 
 impl<'de: 'a, 'a> Deserialize<'de> for StringLiteral<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = <&'a RawValue>::deserialize(deserializer)?.get();
-        if raw.starts_with('"') {
-            Ok(StringLiteral(raw))
-        } else {
-            Err(de::Error::invalid_type(Unexpected::Other(raw), &"a string"))
-        }
+        let raw = <&'a RawValue>::deserialize(deserializer)?;
+        string_literal(raw.get()).map(StringLiteral)
     }
 }
 
