@@ -3,6 +3,7 @@
 //! This file only parses the command line, runs the chosen command, prints a failure once and
 //! maps the outcome to an exit code (see [`exit`]). Each command lives in its own module.
 
+mod allocator;
 mod args;
 mod check_cmd;
 #[cfg(feature = "demo")]
@@ -26,8 +27,7 @@ use crate::args::{Cli, Command};
 use crate::exit::ExitCode;
 
 fn main() -> std::process::ExitCode {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    keep_large_buffers_out_of_the_heap();
+    allocator::return_large_buffers();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return usage_error(&error),
@@ -85,21 +85,6 @@ fn usage_error(error: &clap::Error) -> std::process::ExitCode {
         ExitCode::Failure.into()
     } else {
         ExitCode::Success.into()
-    }
-}
-
-/// Gives every allocation of 128 KiB or more (GraphQL pages, `_bulk` bodies, tantivy's segment
-/// buffers) its own mapping, returned to the system when freed. By default glibc raises this
-/// threshold once such a buffer is freed, after which the big buffers land in its heaps and the
-/// memory stays with the process: measured peak RSS large/es 26.4 → 22.1 MB and large/local
-/// 53.8 → 40.7 MB, CPU unchanged (bench/README.md).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn keep_large_buffers_out_of_the_heap() {
-    const MMAP_THRESHOLD: libc::c_int = 128 * 1024;
-    // SAFETY: `mallopt` only sets a tuning parameter of glibc's allocator; it runs first thing
-    // in `main`, before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
     }
 }
 

@@ -10,6 +10,7 @@ use crate::logging;
 /// and runs the service until SIGINT or SIGTERM. Running jobs are suspended on the way out and
 /// resumed by the next start.
 pub fn main(args: &RunArgs, log: &LogArgs) -> ExitCode {
+    crate::allocator::keep_read_buffers();
     let loaded = match connector_config::load_file(&args.config) {
         Ok(loaded) => loaded,
         Err(error) => {
