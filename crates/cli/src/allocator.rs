@@ -12,10 +12,10 @@
 const RETURN_LARGE_BUFFERS: usize = 128 * 1024;
 
 /// The threshold when the sink is Elasticsearch: hyper's read buffers (up to ~408 KiB, and
-/// twice that while one grows) come from the heap instead of a mapping each. A large/es sync
-/// took ~14,400 page faults instead of ~4,300 and ~8 % more CPU (bench/README.md, thirteenth
-/// round) for about 1 MB less peak RSS. The local index keeps the lower threshold: its CPU is
-/// tantivy's and its memory would grow by 3–4 MB.
+/// twice that while one grows) come from the heap instead of a mapping each. At 128 KiB a
+/// large/es sync took ~14,400 page faults instead of ~4,300 and 19.7 instead of 17.3 µs of CPU
+/// a document, for 1.7 MB less peak RSS (bench/README.md, thirteenth round). The local index
+/// keeps the lower threshold: its CPU is tantivy's and its memory would grow by 3–4 MB.
 const KEEP_READ_BUFFERS: usize = 1024 * 1024;
 
 /// Sets the threshold every command starts with.
