@@ -250,18 +250,18 @@ impl<'de> Visitor<'de> for ListVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         SCRATCH.with_borrow_mut(|builder| {
-            // Whatever an interrupted list left behind.
+            // Whatever a list that failed halfway left behind.
             builder.objects.clear();
             builder.spans.clear();
             let read = (|| {
                 while seq.next_element_seed(NoteSeed(builder))?.is_some() {}
                 Ok(())
             })();
-            let notes = builder.finish();
+            let notes = read.map(|()| builder.finish());
             if builder.objects.capacity() > SCRATCH_KEPT_BYTES {
                 *builder = NotesBuilder::default();
             }
-            read.map(|()| notes)
+            notes
         })
     }
 }
