@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ROOT, TOKEN, start, stop  # noqa: E402  (the harness's own helpers)
+from run import ROOT, TOKEN, run_measured, start, stop, sync_command  # noqa: E402  (the harness's)
 
 
 def connector(path):
@@ -45,17 +44,10 @@ def sync_once(binary, gitlab_url, sink, es_url, index):
     """One full sync into a fresh index: (CPU µs/doc, user µs/doc, sys µs/doc, peak RSS MB)."""
     workdir = Path(tempfile.mkdtemp(prefix="gc-compare-"))
     try:
-        cmd = [str(binary), "sync", "--gitlab-url", gitlab_url, "--token", TOKEN,
-               "--projects", "*", "--json", "--no-progress"]
-        if sink == "es":
-            cmd += ["--sink", "elasticsearch", "--es-url", es_url, "--index", index]
-        else:
-            cmd += ["--index-dir", str(workdir / "index")]
+        cmd = sync_command(binary, gitlab_url, sink, es_url, workdir / "index", index)
         out_path, err_path = workdir / "stdout.json", workdir / "stderr.txt"
-        with open(out_path, "w") as out_file, open(err_path, "w") as err_file:
-            child = subprocess.Popen(cmd, stdout=out_file, stderr=err_file)
-            _, status, usage = os.wait4(child.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
+        code, usage, _ = run_measured(cmd, out_path, err_path)
+        if code != 0:
             sys.exit(f"{binary}: sync failed:\n{err_path.read_text()[-3000:]}")
         docs = json.loads(out_path.read_text())["documents"]
         if sink == "es":

@@ -119,6 +119,27 @@ def case_name(size, sink, args):
     return name
 
 
+def sync_command(connector, gitlab_url, sink, es_url, index_dir, index="search-gitlab"):
+    """`gitlab-connector sync` of every project of the simulator at `gitlab_url` into a fresh
+    index: es-sim's `index` at `es_url`, or a local index in `index_dir`."""
+    cmd = [str(connector), "sync", "--gitlab-url", gitlab_url, "--token", TOKEN,
+           "--projects", "*", "--json", "--no-progress"]
+    if sink == "es":
+        return cmd + ["--sink", "elasticsearch", "--es-url", es_url, "--index", index]
+    return cmd + ["--index-dir", str(index_dir)]
+
+
+def run_measured(cmd, out_path, err_path):
+    """Runs `cmd` with stdout and stderr to files: (exit code, resource usage, wall seconds).
+    wait4 gives this one process's CPU time and peak RSS (simulators excluded)."""
+    with open(out_path, "w") as out_file, open(err_path, "w") as err_file:
+        started = time.monotonic()
+        child = subprocess.Popen(cmd, stdout=out_file, stderr=err_file)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.monotonic() - started
+    return os.waitstatus_to_exitcode(status), usage, wall
+
+
 def run_case(bins, args, size, sink, reference_total, count_instructions=False):
     """One full sync into a fresh index. With `count_instructions` the connector runs under
     valgrind (cachegrind, no cache simulation) and the row also holds the instructions it
@@ -132,17 +153,14 @@ def run_case(bins, args, size, sink, reference_total, count_instructions=False):
     es = None
     workdir = Path(tempfile.mkdtemp(prefix="gc-bench-"))
     try:
-        cmd = [str(bins / "gitlab-connector"), "sync", "--gitlab-url", gitlab_url, "--token", TOKEN,
-               "--projects", "*", "--json", "--no-progress"]
+        es_url = None
+        if sink == "es":
+            es, es_url = start([str(bins / "es-sim"), "--addr", "127.0.0.1:0"])
+        cmd = sync_command(bins / "gitlab-connector", gitlab_url, sink, es_url, workdir / "index")
         if args.concurrency:
             cmd += ["--concurrency", str(args.concurrency)]
         if args.project_concurrency:
             cmd += ["--project-concurrency", str(args.project_concurrency)]
-        if sink == "es":
-            es, es_url = start([str(bins / "es-sim"), "--addr", "127.0.0.1:0"])
-            cmd += ["--sink", "elasticsearch", "--es-url", es_url, "--index", "search-gitlab"]
-        else:
-            cmd += ["--index-dir", str(workdir / "index")]
         out_path, err_path = workdir / "stdout.json", workdir / "stderr.txt"
         valgrind_log = workdir / "valgrind.txt"
         if count_instructions:
@@ -150,13 +168,7 @@ def run_case(bins, args, size, sink, reference_total, count_instructions=False):
                    f"--log-file={valgrind_log}"] + cmd
         if args.rate_limit_rpm:
             wait_for_fresh_window()
-        with open(out_path, "w") as out_file, open(err_path, "w") as err_file:
-            started = time.monotonic()
-            child = subprocess.Popen(cmd, stdout=out_file, stderr=err_file)
-            # wait4 gives this one process's CPU time and peak RSS (simulators excluded).
-            _, status, usage = os.wait4(child.pid, 0)
-            wall = time.monotonic() - started
-            code = os.waitstatus_to_exitcode(status)
+        code, usage, wall = run_measured(cmd, out_path, err_path)
         if code != 0:
             sys.exit(f"sync failed (exit {code}):\n{err_path.read_text()[-3000:]}")
         summary = json.loads(out_path.read_text())
