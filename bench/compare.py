@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ROOT, TOKEN, run_measured, start, stop, sync_command  # noqa: E402  (the harness's)
+from run import ROOT, run_measured, start_es_sim, start_gitlab_sim, stop, sync_command  # noqa: E402  (the harness's)
 
 
 def connector(path):
@@ -75,12 +75,11 @@ def main():
     sims = Path(args.sim_dir) if args.sim_dir else binaries[0].parent
     if not (sims / "gitlab-sim").exists():
         sims = ROOT / "target" / "release"
-    sim, gitlab_url = start([str(sims / "gitlab-sim"), "--size", args.size, "--addr", "127.0.0.1:0",
-                             "--token", TOKEN, "--rate-limit-rpm", "1000000"])
+    sim, gitlab_url = start_gitlab_sim(sims, args.size, "--rate-limit-rpm", "1000000")
     es, es_url = (None, None)
     try:
         if args.sink == "es":
-            es, es_url = start([str(sims / "es-sim"), "--addr", "127.0.0.1:0"])
+            es, es_url = start_es_sim(sims)
         results = {i: [] for i in range(len(binaries))}
         for round_number in range(args.rounds):
             order = list(range(len(binaries)))

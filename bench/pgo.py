@@ -28,7 +28,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ROOT, TOKEN, start, stop, sync_command  # noqa: E402  (the harness's)
+from run import ROOT, start_es_sim, start_gitlab_sim, stop, sync_command  # noqa: E402  (the harness's)
 
 GENERATE_DIR = ROOT / "target" / "pgo-generate"
 USE_DIR = ROOT / "target" / "pgo"
@@ -63,12 +63,11 @@ def cargo_build(target_dir, rustflags, cargo_args):
 
 def train(connector, sims):
     """Full syncs and re-syncs of each training size into es-sim and a local index."""
-    es, es_url = start([str(sims / "es-sim"), "--addr", "127.0.0.1:0"])
+    es, es_url = start_es_sim(sims)
     try:
         with tempfile.TemporaryDirectory() as scratch:
             for size in TRAINING_SIZES:
-                sim, gitlab_url = start([str(sims / "gitlab-sim"), "--size", size, "--addr", "127.0.0.1:0",
-                                         "--token", TOKEN, "--rate-limit-rpm", "1000000"])
+                sim, gitlab_url = start_gitlab_sim(sims, size, "--rate-limit-rpm", "1000000")
                 try:
                     index_dir = Path(scratch) / size
                     for sink in ("es", "local"):

@@ -83,6 +83,17 @@ def start(cmd):
     sys.exit(f"{cmd[0]} did not start")
 
 
+def start_gitlab_sim(bins, size, *flags):
+    """Starts `gitlab-sim` of `bins` at `size` on a free port, with extra `flags`: (process, URL)."""
+    return start([str(bins / "gitlab-sim"), "--size", size, "--addr", "127.0.0.1:0", "--token", TOKEN,
+                  *flags])
+
+
+def start_es_sim(bins):
+    """Starts `es-sim` of `bins` on a free port: (process, URL)."""
+    return start([str(bins / "es-sim"), "--addr", "127.0.0.1:0"])
+
+
 def stop(proc):
     proc.send_signal(signal.SIGTERM)
     try:
@@ -144,18 +155,18 @@ def run_case(bins, args, size, sink, reference_total, count_instructions=False):
     """One full sync into a fresh index. With `count_instructions` the connector runs under
     valgrind (cachegrind, no cache simulation) and the row also holds the instructions it
     executed; its times and memory are then valgrind's, not the connector's."""
-    sim_cmd = [str(bins / "gitlab-sim"), "--size", size, "--addr", "127.0.0.1:0", "--token", TOKEN]
+    sim_flags = []
     if args.latency_ms:
-        sim_cmd += ["--latency-ms", str(args.latency_ms)]
+        sim_flags += ["--latency-ms", str(args.latency_ms)]
     if args.rate_limit_rpm:
-        sim_cmd += ["--rate-limit-rpm", str(args.rate_limit_rpm)]
-    sim, gitlab_url = start(sim_cmd)
+        sim_flags += ["--rate-limit-rpm", str(args.rate_limit_rpm)]
+    sim, gitlab_url = start_gitlab_sim(bins, size, *sim_flags)
     es = None
     workdir = Path(tempfile.mkdtemp(prefix="gc-bench-"))
     try:
         es_url = None
         if sink == "es":
-            es, es_url = start([str(bins / "es-sim"), "--addr", "127.0.0.1:0"])
+            es, es_url = start_es_sim(bins)
         cmd = sync_command(bins / "gitlab-connector", gitlab_url, sink, es_url, workdir / "index")
         if args.concurrency:
             cmd += ["--concurrency", str(args.concurrency)]
