@@ -41,6 +41,13 @@ impl JsonText {
         json
     }
 
+    /// `literal`, a JSON string literal (quotes included) that a decoder has found and checked
+    /// (escapes, control characters), kept as it is; `None` when it is not quoted.
+    pub fn from_literal(literal: &str) -> Option<Self> {
+        let quoted = literal.len() >= 2 && literal.starts_with('"') && literal.ends_with('"');
+        quoted.then(|| JsonText(literal.to_owned()))
+    }
+
     /// Appends `text`, escaping it.
     pub fn push_text(&mut self, text: &str) {
         self.0.pop();

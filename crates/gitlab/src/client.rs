@@ -20,7 +20,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
 use crate::buffers::BodyBuffers;
-use crate::connection::{Connection, WholeData};
+use crate::connection::{Connection, PageNode, WholeData};
 use crate::pacing::Pacer;
 use crate::response::{
     BodyRead, GraphqlBody, by_connection, by_shape, decode_graphql, decode_json, read_capped,
@@ -163,7 +163,7 @@ impl GitlabClient {
         path: &'static [&'static str],
     ) -> Result<GraphqlResponse<Connection<T>>, ClientError>
     where
-        T: DeserializeOwned,
+        T: PageNode,
         V: Serialize,
     {
         self.graphql_as(label, operation, by_connection(path)).await

@@ -16,6 +16,7 @@ use serde::de::{
 use serde_json::value::RawValue;
 
 use crate::graphql::common::PageInfo;
+use crate::json_reader::{Read, Reader, set_once};
 
 /// One page of a connection: its nodes as raw JSON (`null` entries dropped) and its paging state.
 #[derive(Debug, Default)]
@@ -64,6 +65,20 @@ impl<T: DeserializeOwned> Connection<T> {
         }
     }
 }
+
+/// A node type of a listing page ([`crate::GitlabClient::graphql_connection`]).
+///
+/// A type with a reader of its own ([`PageNode::READ`]) has its pages read with a [`Reader`]
+/// first, in one pass and without serde; a page the reader does not take (a member it does not
+/// expect, a shape or a piece of JSON it leaves to serde_json, GraphQL `errors`) is decoded
+/// with serde_json as every other page is, so both ways give the same nodes.
+pub trait PageNode: DeserializeOwned {
+    /// Reads one node (never `null`), or `None` to decode pages with serde_json only.
+    const READ: Option<NodeReader<Self>> = None;
+}
+
+/// Reads one node of a listing page with a [`Reader`].
+pub type NodeReader<T> = fn(&mut Reader<'_>) -> Read<T>;
 
 /// The entries of a list that are not `null`, in order, in the list's own allocation (an
 /// `Option<T>` is as large as a `T` when `T` holds a string, and `filter_map`, unlike
@@ -131,6 +146,59 @@ impl<C: WireShape> DataShape for ConnectionAt<C> {
             connection: PhantomData,
         })
     }
+}
+
+/// The connection found by walking `path` (object keys) down from the reader's value, its
+/// nodes read with `node`: [`ConnectionAt`] for a [`Reader`] (`None` when a step is absent or
+/// `null`; every other member skipped).
+pub(crate) fn read_connection_at<T>(
+    reader: &mut Reader<'_>,
+    path: &[&str],
+    node: NodeReader<T>,
+) -> Read<Option<Connection<T>>> {
+    if reader.null() {
+        return Ok(None);
+    }
+    let Some((step, rest)) = path.split_first() else {
+        return read_connection(reader, node).map(Some);
+    };
+    let mut found = None;
+    reader.members(|reader, key| {
+        if key == *step {
+            set_once(&mut found, read_connection_at(reader, rest, node)?)
+        } else {
+            reader.skip()
+        }
+    })?;
+    Ok(found.flatten())
+}
+
+/// A connection object (`nodes`, `pageInfo`; anything else skipped), as [`TypedConnection`]
+/// reads it.
+fn read_connection<T>(reader: &mut Reader<'_>, node: NodeReader<T>) -> Read<Connection<T>> {
+    let (mut nodes, mut page_info) = (None, None);
+    reader.members(|reader, key| match key {
+        "nodes" => {
+            let list = reader.nullable(|reader| {
+                let mut list = Vec::new();
+                reader.elements(|reader| {
+                    if !reader.null() {
+                        list.push(node(reader)?);
+                    }
+                    Ok(())
+                })?;
+                Ok(list)
+            })?;
+            set_once(&mut nodes, list)
+        }
+        "pageInfo" => set_once(&mut page_info, reader.nullable(PageInfo::read)?),
+        _ => reader.skip(),
+    })?;
+    Ok(Connection {
+        nodes: nodes.flatten().unwrap_or_default(),
+        bad: Vec::new(),
+        page_info: page_info.flatten().unwrap_or_default(),
+    })
 }
 
 /// A connection type read at the end of a path.

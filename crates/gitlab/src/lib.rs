@@ -15,6 +15,7 @@ pub mod client;
 pub mod connection;
 pub mod error;
 pub mod graphql;
+pub mod json_reader;
 pub mod pacing;
 pub mod paginate;
 mod response;
@@ -28,7 +29,7 @@ pub mod transport;
 mod tests;
 
 pub use client::{GitlabClient, GraphqlResponse, RestResponse};
-pub use connection::{BadNode, Connection, RawConnection, present};
+pub use connection::{BadNode, Connection, PageNode, RawConnection, present};
 pub use error::ClientError;
 pub use rest::{CurrentUser, TokenInfo, TreeEntry};
 pub use settings::ClientSettings;

@@ -12,8 +12,10 @@ use crate::ClientError;
 use crate::buffers::BodyBuffer;
 use crate::client::{Failure, GraphqlResponse, MAX_JSON_BODY_BYTES};
 use crate::connection::{
-    Connection, ConnectionAt, DataShape, Name, RawConnection, ShapeSeed, TypedConnection,
+    Connection, ConnectionAt, DataShape, Name, NodeReader, PageNode, RawConnection, ShapeSeed,
+    TypedConnection, read_connection_at,
 };
+use crate::json_reader::{Read, Reader, Unread, set_once};
 use crate::retry::is_transient_graphql_message;
 use crate::stats::ClientStats;
 
@@ -184,9 +186,18 @@ fn decode_body<S: DataShape>(
     shape: S,
 ) -> Result<GraphqlBody<S::Output>, Failure> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => decode_with(serde_json::Deserializer::from_str(text), op, shape),
+        Ok(text) => decode_text(text, op, shape),
         Err(_) => decode_with(serde_json::Deserializer::from_slice(bytes), op, shape),
     }
+}
+
+/// [`decode_body`] of a body known to be UTF-8.
+fn decode_text<S: DataShape>(
+    text: &str,
+    op: &str,
+    shape: S,
+) -> Result<GraphqlBody<S::Output>, Failure> {
+    decode_with(serde_json::Deserializer::from_str(text), op, shape)
 }
 
 fn decode_with<'de, R: serde_json::de::Read<'de>, S: DataShape>(
@@ -200,22 +211,46 @@ fn decode_with<'de, R: serde_json::de::Read<'de>, S: DataShape>(
         .map_err(|source| decode_failure(source, op))
 }
 
-/// Decodes a GraphQL body whose `data` holds a connection at `path`, its nodes as `T`: in one
-/// pass when every node decodes, else (a node GitLab sent in a shape we do not expect) once
-/// more with raw nodes, each decoded on its own so only the bad ones are left out.
-fn decode_connection<T: DeserializeOwned>(
+/// Decodes a GraphQL body whose `data` holds a connection at `path`, its nodes as `T`: with
+/// `T`'s own reader when it has one and the reader takes the page ([`PageNode`]), else with
+/// serde_json ([`decode_connection_with_serde`]).
+fn decode_connection<T: PageNode>(
     bytes: &[u8],
     op: &str,
     path: &'static [&'static str],
 ) -> Result<GraphqlBody<Connection<T>>, Failure> {
-    match decode_body(bytes, op, ConnectionAt::<TypedConnection<T>>::new(path)) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return decode_body(bytes, op, ConnectionAt::<TypedConnection<T>>::new(path)).map(
+            |GraphqlBody { data, errors }| GraphqlBody {
+                data: data.map(|typed| typed.0),
+                errors,
+            },
+        );
+    };
+    if let Some(node) = T::READ
+        && let Ok(body) = read_connection_body(text, path, node)
+    {
+        return Ok(body);
+    }
+    decode_connection_with_serde(text, op, path)
+}
+
+/// [`decode_connection`] with serde_json: in one pass when every node decodes, else (a node
+/// GitLab sent in a shape we do not expect) once more with raw nodes, each decoded on its own
+/// so only the bad ones are left out.
+fn decode_connection_with_serde<T: DeserializeOwned>(
+    text: &str,
+    op: &str,
+    path: &'static [&'static str],
+) -> Result<GraphqlBody<Connection<T>>, Failure> {
+    match decode_text(text, op, ConnectionAt::<TypedConnection<T>>::new(path)) {
         Ok(GraphqlBody { data, errors }) => Ok(GraphqlBody {
             data: data.map(|typed| typed.0),
             errors,
         }),
         Err(Failure::Final(ClientError::Decode { .. })) => {
             let GraphqlBody { data, errors } =
-                decode_body(bytes, op, ConnectionAt::<RawConnection>::new(path))?;
+                decode_text(text, op, ConnectionAt::<RawConnection>::new(path))?;
             Ok(GraphqlBody {
                 data: data.map(Connection::of_raw),
                 errors,
@@ -223,6 +258,27 @@ fn decode_connection<T: DeserializeOwned>(
         }
         Err(failure) => Err(failure),
     }
+}
+
+/// [`decode_connection`]'s fast way: the body read with a [`Reader`], every node with `node`.
+/// A body with `errors` is left to serde_json, which reduces them to their messages.
+fn read_connection_body<T>(
+    text: &str,
+    path: &[&str],
+    node: NodeReader<T>,
+) -> Read<GraphqlBody<Connection<T>>> {
+    let mut reader = Reader::new(text);
+    let mut data = None;
+    reader.members(|reader, key| match key {
+        "data" => set_once(&mut data, read_connection_at(reader, path, node)?),
+        "errors" => Err(Unread),
+        _ => reader.skip(),
+    })?;
+    reader.end()?;
+    Ok(GraphqlBody {
+        data: data.flatten(),
+        errors: Vec::new(),
+    })
 }
 
 /// A decoder of GraphQL bodies whose `data` is read as `shape` says.
@@ -234,7 +290,7 @@ pub(crate) fn by_shape<S: DataShape>(
 
 /// A decoder of GraphQL bodies whose `data` holds a connection of `T` at `path` (see
 /// [`decode_connection`]).
-pub(crate) fn by_connection<T: DeserializeOwned>(
+pub(crate) fn by_connection<T: PageNode>(
     path: &'static [&'static str],
 ) -> impl Fn(&[u8], &str) -> Result<GraphqlBody<Connection<T>>, Failure> + Copy {
     move |bytes, op| decode_connection(bytes, op, path)
@@ -267,6 +323,24 @@ pub(crate) async fn decode_graphql<O>(
     Ok(GraphqlResponse { data, errors })
 }
 
+/// A page decoded both ways, each result written with `Debug`: with `T`'s reader (`None` when
+/// it did not take the page) and with serde_json alone. For the readers' tests.
+#[cfg(test)]
+pub(crate) fn both_ways<T: PageNode + fmt::Debug>(
+    text: &str,
+    path: &'static [&'static str],
+) -> (Option<String>, String) {
+    let written = |body: GraphqlBody<Connection<T>>| format!("{:?} {:?}", body.data, body.errors);
+    let fast = T::READ
+        .and_then(|node| read_connection_body(text, path, node).ok())
+        .map(written);
+    let serde = match decode_connection_with_serde(text, "op", path) {
+        Ok(body) => written(body),
+        Err(failure) => format!("{failure:?}"),
+    };
+    (fast, serde)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +350,8 @@ mod tests {
         iid: String,
         n: i32,
     }
+
+    impl PageNode for Item {}
 
     const PATH: &[&str] = &["project", "workItems"];
 

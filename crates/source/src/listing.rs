@@ -3,7 +3,7 @@
 //! decode skipped alone; and the follow-ups that complete a nested list.
 
 use gitlab_client::graphql::common::PageInfo;
-use gitlab_client::{BadNode, Connection, GitlabClient, RawConnection};
+use gitlab_client::{BadNode, Connection, GitlabClient, PageNode, RawConnection};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -155,7 +155,7 @@ impl Pager {
         build: F,
     ) -> Option<Result<Page<T>, Error>>
     where
-        T: DeserializeOwned,
+        T: PageNode,
         V: Serialize,
         F: Fn(i32, Option<String>) -> cynic::Operation<Q, V>,
     {
@@ -194,7 +194,7 @@ pub(crate) fn ahead<'a, T, Q, V, F>(
     build: F,
 ) -> (mpsc::Receiver<HeldPage<T>>, impl Future<Output = ()> + 'a)
 where
-    T: DeserializeOwned + 'a,
+    T: PageNode + 'a,
     Q: 'a,
     V: Serialize + 'a,
     F: Fn(i32, Option<String>) -> cynic::Operation<Q, V> + 'a,
@@ -223,7 +223,7 @@ async fn fetch<T, Q, V, F>(
     build: F,
 ) -> Result<Page<T>, Error>
 where
-    T: DeserializeOwned,
+    T: PageNode,
     V: Serialize,
     F: Fn(i32) -> cynic::Operation<Q, V>,
 {

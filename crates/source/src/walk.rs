@@ -2,9 +2,8 @@
 //! ahead, each page's problems reported, one document per item.
 
 use connector_core::{Document, ScopeKey};
-use gitlab_client::GitlabClient;
+use gitlab_client::{GitlabClient, PageNode};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::emit::{Closed, Emitter, Problems};
@@ -26,7 +25,7 @@ pub(crate) async fn each_item<Q, V, F, T, D, Fut>(
 where
     V: Serialize,
     F: Fn(i32, Option<String>) -> cynic::Operation<Q, V>,
-    T: DeserializeOwned,
+    T: PageNode,
     D: FnMut(T) -> Fut,
     Fut: Future<Output = (Option<Document>, Problems)>,
 {

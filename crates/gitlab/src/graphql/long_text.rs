@@ -6,6 +6,8 @@ use std::ops::Deref;
 use connector_core::json_str::WriteJson;
 use connector_core::json_text::JsonText;
 
+use crate::json_reader::{Read, Unread};
+
 /// Text from a GraphQL page, still escaped (a [`JsonText`]): decoding it only finds where
 /// it ends and copies it once; a document writes it out by copying it again. Decoded into a
 /// `String`, the same text would be unescaped, then escaped again for every field and `body`
@@ -13,6 +15,13 @@ use connector_core::json_text::JsonText;
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(transparent)]
 pub struct LongText(JsonText);
+
+impl LongText {
+    /// The text of `literal`, a string literal [`crate::json_reader::Reader`] read (quotes included, still escaped).
+    pub(crate) fn from_literal(literal: &str) -> Read<Self> {
+        JsonText::from_literal(literal).map(LongText).ok_or(Unread)
+    }
+}
 
 impl Deref for LongText {
     type Target = JsonText;

@@ -28,6 +28,7 @@ pub mod project_merge_requests;
 pub mod project_releases;
 pub mod projects_by_path;
 mod query_text;
+mod readers;
 pub mod rendered_notes;
 pub mod text;
 pub mod widgets;

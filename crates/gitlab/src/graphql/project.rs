@@ -60,3 +60,7 @@ pub struct ProjectConnection {
     /// The projects (decoded one by one by callers).
     pub nodes: Option<Vec<Option<Project>>>,
 }
+
+/// Pages of `Project`s are decoded with serde_json (the two listings that dominate a sync,
+/// issues and merge requests, have readers of their own: `graphql::readers`).
+impl crate::connection::PageNode for Project {}

@@ -169,3 +169,7 @@ pub fn build(
     };
     QUERY.operation(variables, ProjectReleases::build)
 }
+
+/// Pages of `Release`s are decoded with serde_json (the two listings that dominate a sync,
+/// issues and merge requests, have readers of their own: `graphql::readers`).
+impl crate::connection::PageNode for Release {}

@@ -16,6 +16,8 @@ use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::json_reader::{Read, Reader, Unread, set_once};
+
 /// The notes of one page (a discussion's `notes.nodes` list, `null` entries dropped), in page
 /// order, each held as the object a document stores:
 /// `{"author","author_name","body","created_at","id"[,"position"],"system","updated_at"}`, keys
@@ -266,6 +268,28 @@ impl<'de> Visitor<'de> for ListVisitor {
     }
 }
 
+impl RenderedNotes {
+    /// Reads a list of notes (each `null` or a note) with a [`Reader`]: the same notes as
+    /// decoding it with serde_json gives, or [`Unread`] for anything but the selected members.
+    pub(crate) fn read(reader: &mut Reader<'_>) -> Read<Self> {
+        SCRATCH.with_borrow_mut(|builder| {
+            builder.objects.clear();
+            builder.spans.clear();
+            let read = reader.elements(|reader| {
+                if !reader.null() {
+                    builder.push(&RawNote::read(reader)?);
+                }
+                Ok(())
+            });
+            let notes = read.map(|()| builder.finish());
+            if builder.objects.capacity() > SCRATCH_KEPT_BYTES {
+                *builder = NotesBuilder::default();
+            }
+            notes
+        })
+    }
+}
+
 /// Reads one list entry (`null` or a note) into a [`NotesBuilder`].
 struct NoteSeed<'n>(&'n mut NotesBuilder);
 
@@ -314,6 +338,33 @@ struct RawNote<'a> {
     position: Option<RawPosition<'a>>,
 }
 
+impl<'a> RawNote<'a> {
+    /// Reads a note object that has exactly the selected members.
+    fn read(reader: &mut Reader<'a>) -> Read<Self> {
+        let (mut id, mut body, mut created_at, mut updated_at) = (None, None, None, None);
+        let (mut system, mut author, mut position) = (None, None, None);
+        reader.members(|reader, key| match key {
+            "id" => set_once(&mut id, StringLiteral(reader.literal()?)),
+            "body" => set_once(&mut body, StringLiteral(reader.literal()?)),
+            "createdAt" => set_once(&mut created_at, StringLiteral(reader.literal()?)),
+            "updatedAt" => set_once(&mut updated_at, StringLiteral(reader.literal()?)),
+            "system" => set_once(&mut system, reader.bool()?),
+            "author" => set_once(&mut author, reader.nullable(RawAuthor::read)?),
+            "position" => set_once(&mut position, reader.nullable(RawPosition::read)?),
+            _ => Err(Unread),
+        })?;
+        Ok(RawNote {
+            id: id.ok_or(Unread)?,
+            body: body.ok_or(Unread)?,
+            created_at: created_at.ok_or(Unread)?,
+            updated_at: updated_at.ok_or(Unread)?,
+            system: system.ok_or(Unread)?,
+            author: author.ok_or(Unread)?,
+            position: position.ok_or(Unread)?,
+        })
+    }
+}
+
 /// `author { username name }`.
 #[derive(Deserialize)]
 struct RawAuthor<'a> {
@@ -321,6 +372,21 @@ struct RawAuthor<'a> {
     username: StringLiteral<'a>,
     #[serde(borrow)]
     name: StringLiteral<'a>,
+}
+
+impl<'a> RawAuthor<'a> {
+    fn read(reader: &mut Reader<'a>) -> Read<Self> {
+        let (mut username, mut name) = (None, None);
+        reader.members(|reader, key| match key {
+            "username" => set_once(&mut username, StringLiteral(reader.literal()?)),
+            "name" => set_once(&mut name, StringLiteral(reader.literal()?)),
+            _ => Err(Unread),
+        })?;
+        Ok(RawAuthor {
+            username: username.ok_or(Unread)?,
+            name: name.ok_or(Unread)?,
+        })
+    }
 }
 
 /// `position { newLine oldLine newPath oldPath positionType }` of a diff note.
@@ -335,6 +401,34 @@ struct RawPosition<'a> {
     old_path: Option<StringLiteral<'a>>,
     #[serde(borrow)]
     position_type: StringLiteral<'a>,
+}
+
+impl<'a> RawPosition<'a> {
+    fn read(reader: &mut Reader<'a>) -> Read<Self> {
+        let (mut new_line, mut old_line, mut new_path, mut old_path) = (None, None, None, None);
+        let mut position_type = None;
+        reader.members(|reader, key| match key {
+            "newLine" => set_once(&mut new_line, reader.nullable(Reader::i32)?),
+            "oldLine" => set_once(&mut old_line, reader.nullable(Reader::i32)?),
+            "newPath" => set_once(
+                &mut new_path,
+                reader.nullable(Reader::literal)?.map(StringLiteral),
+            ),
+            "oldPath" => set_once(
+                &mut old_path,
+                reader.nullable(Reader::literal)?.map(StringLiteral),
+            ),
+            "positionType" => set_once(&mut position_type, StringLiteral(reader.literal()?)),
+            _ => Err(Unread),
+        })?;
+        Ok(RawPosition {
+            new_line: new_line.ok_or(Unread)?,
+            old_line: old_line.ok_or(Unread)?,
+            new_path: new_path.ok_or(Unread)?,
+            old_path: old_path.ok_or(Unread)?,
+            position_type: position_type.ok_or(Unread)?,
+        })
+    }
 }
 
 impl RawPosition<'_> {

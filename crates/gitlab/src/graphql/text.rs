@@ -7,6 +7,7 @@ use compact_str::CompactString;
 use connector_core::json_str::{WriteJson, write_json_str};
 
 use super::schema;
+use crate::json_reader::{Read, Unread};
 
 /// A string GitLab sent: an id, a time, a name, a title, a body. Strings of up to 24 bytes
 /// (global ids, times, usernames, label titles: most of the strings on a page) are kept inline,
@@ -19,6 +20,23 @@ impl Text {
     /// The text as a `&str`.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl Text {
+    /// The text of a string [`crate::json_reader::Reader::string`] read: its literal (quotes
+    /// included, still escaped) and whether it holds escapes. Text without escapes is taken as
+    /// it is; text with escapes is decoded by serde_json, so both ways of decoding a page agree
+    /// on every escape.
+    pub(crate) fn from_literal((literal, escaped): (&str, bool)) -> Read<Self> {
+        if escaped {
+            serde_json::from_str(literal).map_err(|_| Unread)
+        } else {
+            let inside = literal
+                .get(1..literal.len().saturating_sub(1))
+                .ok_or(Unread)?;
+            Ok(Text(CompactString::from(inside)))
+        }
     }
 }
 

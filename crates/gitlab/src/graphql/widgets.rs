@@ -25,6 +25,11 @@ use crate::connection::Name;
 pub struct Widget<W>(W);
 
 impl<W> Widget<W> {
+    /// A widget decoded some other way (by a [`crate::json_reader::Reader`]).
+    pub(crate) fn new(widget: W) -> Self {
+        Widget(widget)
+    }
+
     /// The decoded widget.
     pub fn into_inner(self) -> W {
         self.0

@@ -246,3 +246,7 @@ pub enum IssuableState {
     /// `all`
     All,
 }
+
+/// Pages of `EpicWorkItem`s are decoded with serde_json (the two listings that dominate a sync,
+/// issues and merge requests, have readers of their own: `graphql::readers`).
+impl crate::connection::PageNode for EpicWorkItem {}
