@@ -124,11 +124,13 @@ impl<'a> Reader<'a> {
         self.peek();
         let start = self.at;
         let bytes = self.bytes();
-        let mut end = start + usize::from(bytes.get(start) == Some(&b'-'));
+        let digits = start + usize::from(bytes.get(start) == Some(&b'-'));
+        let mut end = digits;
         while bytes.get(end).is_some_and(u8::is_ascii_digit) {
             end += 1;
         }
-        if matches!(bytes.get(end), Some(b'.' | b'e' | b'E')) {
+        let leading_zero = bytes[digits..end].len() > 1 && bytes[digits] == b'0';
+        if leading_zero || matches!(bytes.get(end), Some(b'.' | b'e' | b'E')) {
             return Err(Unread);
         }
         let number = self.text[start..end].parse().map_err(|_| Unread)?;
@@ -461,8 +463,13 @@ mod tests {
         ] {
             assert_eq!(unread(json), Err(Unread), "{json}");
         }
-        let mut reader = Reader::new("12.5");
-        assert_eq!(reader.i32(), Err(Unread));
+        for json in ["12.5", "1e2", "007", "-01", "-", "+1"] {
+            assert_eq!(Reader::new(json).i32(), Err(Unread), "{json}");
+            assert!(serde_json::from_str::<i32>(json).is_err(), "{json}");
+        }
+        for (json, number) in [("0", 0), ("-0", 0), ("-12", -12), ("2147483647", i32::MAX)] {
+            assert_eq!(Reader::new(json).i32(), Ok(number), "{json}");
+        }
         let mut reader = Reader::new("99999999999");
         assert_eq!(reader.i32(), Err(Unread));
     }
