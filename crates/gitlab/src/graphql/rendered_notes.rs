@@ -251,41 +251,41 @@ impl<'de> Visitor<'de> for ListVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        SCRATCH.with_borrow_mut(|builder| {
-            // Whatever a list that failed halfway left behind.
-            builder.objects.clear();
-            builder.spans.clear();
-            let read = (|| {
-                while seq.next_element_seed(NoteSeed(builder))?.is_some() {}
-                Ok(())
-            })();
-            let notes = read.map(|()| builder.finish());
-            if builder.objects.capacity() > SCRATCH_KEPT_BYTES {
-                *builder = NotesBuilder::default();
-            }
-            notes
+        in_scratch(|builder| {
+            while seq.next_element_seed(NoteSeed(builder))?.is_some() {}
+            Ok(())
         })
     }
+}
+
+/// A list of notes written by `fill` into the thread's scratch builder, then copied out (the
+/// scratch is left empty either way, and given back when one list made it large).
+fn in_scratch<E>(
+    fill: impl FnOnce(&mut NotesBuilder) -> Result<(), E>,
+) -> Result<RenderedNotes, E> {
+    SCRATCH.with_borrow_mut(|builder| {
+        // Whatever a list that failed halfway left behind.
+        builder.objects.clear();
+        builder.spans.clear();
+        let notes = fill(builder).map(|()| builder.finish());
+        if builder.objects.capacity() > SCRATCH_KEPT_BYTES {
+            *builder = NotesBuilder::default();
+        }
+        notes
+    })
 }
 
 impl RenderedNotes {
     /// Reads a list of notes (each `null` or a note) with a [`Reader`]: the same notes as
     /// decoding it with serde_json gives, or [`Unread`] for anything but the selected members.
     pub(crate) fn read(reader: &mut Reader<'_>) -> Read<Self> {
-        SCRATCH.with_borrow_mut(|builder| {
-            builder.objects.clear();
-            builder.spans.clear();
-            let read = reader.elements(|reader| {
+        in_scratch(|builder| {
+            reader.elements(|reader| {
                 if !reader.null() {
                     builder.push(&RawNote::read(reader)?);
                 }
                 Ok(())
-            });
-            let notes = read.map(|()| builder.finish());
-            if builder.objects.capacity() > SCRATCH_KEPT_BYTES {
-                *builder = NotesBuilder::default();
-            }
-            notes
+            })
         })
     }
 }
