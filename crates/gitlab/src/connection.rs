@@ -179,17 +179,8 @@ fn read_connection<T>(reader: &mut Reader<'_>, node: NodeReader<T>) -> Read<Conn
     let (mut nodes, mut page_info) = (None, None);
     reader.members(|reader, key| match key {
         "nodes" => {
-            let list = reader.nullable(|reader| {
-                let mut list = Vec::new();
-                reader.elements(|reader| {
-                    if !reader.null() {
-                        list.push(node(reader)?);
-                    }
-                    Ok(())
-                })?;
-                Ok(list)
-            })?;
-            set_once(&mut nodes, list)
+            let list = reader.nullable(|reader| reader.list(|reader| reader.nullable(node)))?;
+            set_once(&mut nodes, list.map(present))
         }
         "pageInfo" => set_once(&mut page_info, reader.nullable(PageInfo::read)?),
         _ => reader.skip(),

@@ -188,54 +188,56 @@ impl<'a> Reader<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, &'a str) -> Read<()>,
     ) -> Read<()> {
-        self.expect(b'{')?;
-        self.nest()?;
-        if self.peek() == Some(b'}') {
-            self.at += 1;
-            self.depth -= 1;
-            return Ok(());
-        }
-        loop {
-            let key = self.literal()?;
-            let key = &key[1..key.len() - 1];
-            if key.contains('\\') {
+        self.sequence(b'{', b'}', |reader| {
+            let (key, escaped) = reader.string()?;
+            if escaped {
                 return Err(Unread);
             }
-            self.expect(b':')?;
-            member(self, key)?;
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b'}') => {
-                    self.at += 1;
-                    self.depth -= 1;
-                    return Ok(());
-                }
-                _ => return Err(Unread),
-            }
-        }
+            reader.expect(b':')?;
+            member(reader, &key[1..key.len() - 1])
+        })
     }
 
     /// Reads an array, calling `element` with the reader on each element; `element` reads it.
-    pub(crate) fn elements(&mut self, mut element: impl FnMut(&mut Self) -> Read<()>) -> Read<()> {
-        self.expect(b'[')?;
+    pub(crate) fn elements(&mut self, element: impl FnMut(&mut Self) -> Read<()>) -> Read<()> {
+        self.sequence(b'[', b']', element)
+    }
+
+    /// Reads an array into a list, each element read by `element`.
+    pub(crate) fn list<T>(
+        &mut self,
+        mut element: impl FnMut(&mut Self) -> Read<T>,
+    ) -> Read<Vec<T>> {
+        let mut list = Vec::new();
+        self.elements(|reader| {
+            list.push(element(reader)?);
+            Ok(())
+        })?;
+        Ok(list)
+    }
+
+    /// Reads `open`, the comma-separated items `item` reads, and `close`.
+    fn sequence(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Read<()>,
+    ) -> Read<()> {
+        self.expect(open)?;
         self.nest()?;
-        if self.peek() == Some(b']') {
-            self.at += 1;
-            self.depth -= 1;
-            return Ok(());
-        }
-        loop {
-            element(self)?;
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b']') => {
-                    self.at += 1;
-                    self.depth -= 1;
-                    return Ok(());
+        if self.peek() != Some(close) {
+            loop {
+                item(self)?;
+                match self.peek() {
+                    Some(b',') => self.at += 1,
+                    Some(byte) if byte == close => break,
+                    _ => return Err(Unread),
                 }
-                _ => return Err(Unread),
             }
         }
+        self.at += 1;
+        self.depth -= 1;
+        Ok(())
     }
 
     fn nest(&mut self) -> Read<()> {

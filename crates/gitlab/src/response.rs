@@ -186,18 +186,9 @@ fn decode_body<S: DataShape>(
     shape: S,
 ) -> Result<GraphqlBody<S::Output>, Failure> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => decode_text(text, op, shape),
+        Ok(text) => decode_with(serde_json::Deserializer::from_str(text), op, shape),
         Err(_) => decode_with(serde_json::Deserializer::from_slice(bytes), op, shape),
     }
-}
-
-/// [`decode_body`] of a body known to be UTF-8.
-fn decode_text<S: DataShape>(
-    text: &str,
-    op: &str,
-    shape: S,
-) -> Result<GraphqlBody<S::Output>, Failure> {
-    decode_with(serde_json::Deserializer::from_str(text), op, shape)
 }
 
 fn decode_with<'de, R: serde_json::de::Read<'de>, S: DataShape>(
@@ -219,38 +210,31 @@ fn decode_connection<T: PageNode>(
     op: &str,
     path: &'static [&'static str],
 ) -> Result<GraphqlBody<Connection<T>>, Failure> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return decode_body(bytes, op, ConnectionAt::<TypedConnection<T>>::new(path)).map(
-            |GraphqlBody { data, errors }| GraphqlBody {
-                data: data.map(|typed| typed.0),
-                errors,
-            },
-        );
-    };
     if let Some(node) = T::READ
+        && let Ok(text) = std::str::from_utf8(bytes)
         && let Ok(body) = read_connection_body(text, path, node)
     {
         return Ok(body);
     }
-    decode_connection_with_serde(text, op, path)
+    decode_connection_with_serde(bytes, op, path)
 }
 
 /// [`decode_connection`] with serde_json: in one pass when every node decodes, else (a node
 /// GitLab sent in a shape we do not expect) once more with raw nodes, each decoded on its own
 /// so only the bad ones are left out.
 fn decode_connection_with_serde<T: DeserializeOwned>(
-    text: &str,
+    bytes: &[u8],
     op: &str,
     path: &'static [&'static str],
 ) -> Result<GraphqlBody<Connection<T>>, Failure> {
-    match decode_text(text, op, ConnectionAt::<TypedConnection<T>>::new(path)) {
+    match decode_body(bytes, op, ConnectionAt::<TypedConnection<T>>::new(path)) {
         Ok(GraphqlBody { data, errors }) => Ok(GraphqlBody {
             data: data.map(|typed| typed.0),
             errors,
         }),
         Err(Failure::Final(ClientError::Decode { .. })) => {
             let GraphqlBody { data, errors } =
-                decode_text(text, op, ConnectionAt::<RawConnection>::new(path))?;
+                decode_body(bytes, op, ConnectionAt::<RawConnection>::new(path))?;
             Ok(GraphqlBody {
                 data: data.map(Connection::of_raw),
                 errors,
@@ -334,7 +318,7 @@ pub(crate) fn both_ways<T: PageNode + fmt::Debug>(
     let fast = T::READ
         .and_then(|node| read_connection_body(text, path, node).ok())
         .map(written);
-    let serde = match decode_connection_with_serde(text, "op", path) {
+    let serde = match decode_connection_with_serde(text.as_bytes(), "op", path) {
         Ok(body) => written(body),
         Err(failure) => format!("{failure:?}"),
     };

@@ -46,14 +46,24 @@ fn list<T>(
     reader: &mut Reader<'_>,
     entry: impl Fn(&mut Reader<'_>) -> Read<T>,
 ) -> Read<Option<Vec<Option<T>>>> {
-    reader.nullable(|reader| {
-        let mut list = Vec::new();
-        reader.elements(|reader| {
-            list.push(reader.nullable(&entry)?);
-            Ok(())
-        })?;
-        Ok(list)
-    })
+    reader.nullable(|reader| reader.list(|reader| reader.nullable(&entry)))
+}
+
+/// Reads an object whose one member is `name`, its value with `read`.
+fn only_member<T>(
+    reader: &mut Reader<'_>,
+    name: &str,
+    read: impl Fn(&mut Reader<'_>) -> Read<T>,
+) -> Read<T> {
+    let mut value = None;
+    reader.members(|reader, key| {
+        if key == name {
+            set_once(&mut value, read(reader)?)
+        } else {
+            Err(Unread)
+        }
+    })?;
+    required(value)
 }
 
 impl PageInfo {
@@ -88,29 +98,31 @@ fn user_core(reader: &mut Reader<'_>) -> Read<UserCore> {
 }
 
 fn label(reader: &mut Reader<'_>) -> Read<Label> {
-    let mut title = None;
-    reader.members(|reader, key| match key {
-        "title" => set_once(&mut title, text(reader)?),
-        _ => Err(Unread),
-    })?;
-    Ok(Label {
-        title: required(title)?,
-    })
+    only_member(reader, "title", text).map(|title| Label { title })
 }
 
-/// Reads `{pageInfo nodes}` of a nested connection, its nodes with `node`.
-fn connection<T, C>(
+/// Reads `{pageInfo nodes}` of a nested connection, its nodes with `nodes_of`.
+fn connection<N, C>(
     reader: &mut Reader<'_>,
-    node: impl Fn(&mut Reader<'_>) -> Read<T>,
-    make: fn(PageInfo, Option<Vec<Option<T>>>) -> C,
+    nodes_of: impl Fn(&mut Reader<'_>) -> Read<N>,
+    make: fn(PageInfo, N) -> C,
 ) -> Read<C> {
     let (mut page_info, mut nodes) = (None, None);
     reader.members(|reader, key| match key {
         "pageInfo" => set_once(&mut page_info, PageInfo::read(reader)?),
-        "nodes" => set_once(&mut nodes, list(reader, &node)?),
+        "nodes" => set_once(&mut nodes, nodes_of(reader)?),
         _ => Err(Unread),
     })?;
     Ok(make(required(page_info)?, required(nodes)?))
+}
+
+/// [`connection`] of a list of nodes, each `null` or read with `node`.
+fn list_connection<T, C>(
+    reader: &mut Reader<'_>,
+    node: impl Fn(&mut Reader<'_>) -> Read<T>,
+    make: fn(PageInfo, Option<Vec<Option<T>>>) -> C,
+) -> Read<C> {
+    connection(reader, |reader| list(reader, &node), make)
 }
 
 /// Reads `{pageInfo nodes}` of a connection of users, each user made with `user_of`.
@@ -119,7 +131,7 @@ fn user_connection<U, C>(
     user_of: fn(Text, Text) -> U,
     make: fn(PageInfo, Option<Vec<Option<U>>>) -> C,
 ) -> Read<C> {
-    connection(reader, |reader| user(reader, user_of), make)
+    list_connection(reader, |reader| user(reader, user_of), make)
 }
 
 fn user_core_connection(reader: &mut Reader<'_>) -> Read<UserCoreConnection> {
@@ -131,40 +143,28 @@ fn user_core_connection(reader: &mut Reader<'_>) -> Read<UserCoreConnection> {
 }
 
 fn label_connection(reader: &mut Reader<'_>) -> Read<LabelConnection> {
-    connection(reader, label, |page_info, nodes| LabelConnection {
+    list_connection(reader, label, |page_info, nodes| LabelConnection {
         page_info,
         nodes,
     })
 }
 
 fn discussion_connection(reader: &mut Reader<'_>) -> Read<DiscussionConnection> {
-    connection(reader, discussion, |page_info, nodes| {
+    list_connection(reader, discussion, |page_info, nodes| {
         DiscussionConnection { page_info, nodes }
     })
 }
 
 fn discussion(reader: &mut Reader<'_>) -> Read<Discussion> {
-    let mut notes = None;
-    reader.members(|reader, key| match key {
-        "notes" => set_once(&mut notes, note_connection(reader)?),
-        _ => Err(Unread),
-    })?;
-    Ok(Discussion {
-        notes: required(notes)?,
-    })
+    only_member(reader, "notes", note_connection).map(|notes| Discussion { notes })
 }
 
 fn note_connection(reader: &mut Reader<'_>) -> Read<NoteConnection> {
-    let (mut page_info, mut nodes) = (None, None);
-    reader.members(|reader, key| match key {
-        "pageInfo" => set_once(&mut page_info, PageInfo::read(reader)?),
-        "nodes" => set_once(&mut nodes, reader.nullable(RenderedNotes::read)?),
-        _ => Err(Unread),
-    })?;
-    Ok(NoteConnection {
-        page_info: required(page_info)?,
-        nodes: required(nodes)?,
-    })
+    connection(
+        reader,
+        |reader| reader.nullable(RenderedNotes::read),
+        |page_info, nodes| NoteConnection { page_info, nodes },
+    )
 }
 
 impl PageNode for WorkItem {
@@ -187,17 +187,11 @@ fn work_item(reader: &mut Reader<'_>) -> Read<WorkItem> {
         "webUrl" => set_once(&mut web_url, nullable_text(reader)?),
         "author" => set_once(&mut author, reader.nullable(user_core)?),
         "workItemType" => set_once(&mut work_item_type, work_item_type_name(reader)?),
-        "widgets" => {
-            let list = reader.nullable(|reader| {
-                let mut list = Vec::new();
-                reader.elements(|reader| {
-                    list.push(Widget::new(issue_widget(reader)?));
-                    Ok(())
-                })?;
-                Ok(list)
-            })?;
-            set_once(&mut widgets, list)
-        }
+        "widgets" => set_once(
+            &mut widgets,
+            reader
+                .nullable(|reader| reader.list(|reader| issue_widget(reader).map(Widget::new)))?,
+        ),
         _ => Err(Unread),
     })?;
     Ok(WorkItem {
@@ -224,14 +218,7 @@ fn work_item_state(reader: &mut Reader<'_>) -> Read<WorkItemState> {
 }
 
 fn work_item_type_name(reader: &mut Reader<'_>) -> Read<WorkItemType> {
-    let mut name = None;
-    reader.members(|reader, key| match key {
-        "name" => set_once(&mut name, text(reader)?),
-        _ => Err(Unread),
-    })?;
-    Ok(WorkItemType {
-        name: required(name)?,
-    })
+    only_member(reader, "name", text).map(|name| WorkItemType { name })
 }
 
 /// Reads one widget of an issue: `__typename` first (as the query selects it), then the
