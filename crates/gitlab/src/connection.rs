@@ -178,10 +178,7 @@ pub(crate) fn read_connection_at<T>(
 fn read_connection<T>(reader: &mut Reader<'_>, node: NodeReader<T>) -> Read<Connection<T>> {
     let (mut nodes, mut page_info) = (None, None);
     reader.members(|reader, key| match key {
-        "nodes" => {
-            let list = reader.nullable(|reader| reader.list(|reader| reader.nullable(node)))?;
-            set_once(&mut nodes, list.map(present))
-        }
+        "nodes" => set_once(&mut nodes, reader.nullable_list(node)?.map(present)),
         "pageInfo" => set_once(&mut page_info, reader.nullable(PageInfo::read)?),
         _ => reader.skip(),
     })?;

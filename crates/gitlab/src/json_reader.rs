@@ -216,6 +216,15 @@ impl<'a> Reader<'a> {
         Ok(list)
     }
 
+    /// Reads a GraphQL list: `null`, or an array whose entries are each `null` or read by
+    /// `entry` (`Option<Vec<Option<T>>>` in the derived types).
+    pub(crate) fn nullable_list<T>(
+        &mut self,
+        entry: impl Fn(&mut Self) -> Read<T>,
+    ) -> Read<Option<Vec<Option<T>>>> {
+        self.nullable(|reader| reader.list(|reader| reader.nullable(&entry)))
+    }
+
     /// Reads `open`, the comma-separated items `item` reads, and `close`.
     fn sequence(
         &mut self,

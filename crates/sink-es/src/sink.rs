@@ -117,8 +117,8 @@ impl ElasticsearchSink {
         let mut report = WriteReport::default();
         let cap = self.settings.max_text_document_bytes;
         let mut writer = self.batch_writer();
-        // Each document is dropped as soon as it is copied into its request: its buffers are
-        // freed while still in cache, and none waits for the round trip.
+        // Each document is dropped as soon as it is copied into its request, so none is held
+        // through the round trip (peak memory; bench/README.md, sixteenth round).
         for doc in batch {
             let doc_cap = cap.filter(|_| !doc.fields.contains_key(ATTACHMENT_FIELD));
             if let Err(bytes) = writer.index(&doc, doc_cap) {

@@ -41,14 +41,6 @@ fn long_text(reader: &mut Reader<'_>) -> Read<LongText> {
     LongText::from_literal(reader.literal()?)
 }
 
-/// A list whose entries may be `null` (`Option<Vec<Option<T>>>` in the derived types).
-fn list<T>(
-    reader: &mut Reader<'_>,
-    entry: impl Fn(&mut Reader<'_>) -> Read<T>,
-) -> Read<Option<Vec<Option<T>>>> {
-    reader.nullable(|reader| reader.list(|reader| reader.nullable(&entry)))
-}
-
 /// Reads an object whose one member is `name`, its value with `read`.
 fn only_member<T>(
     reader: &mut Reader<'_>,
@@ -122,7 +114,7 @@ fn list_connection<T, C>(
     node: impl Fn(&mut Reader<'_>) -> Read<T>,
     make: fn(PageInfo, Option<Vec<Option<T>>>) -> C,
 ) -> Read<C> {
-    connection(reader, |reader| list(reader, &node), make)
+    connection(reader, |reader| reader.nullable_list(&node), make)
 }
 
 /// Reads `{pageInfo nodes}` of a connection of users, each user made with `user_of`.
