@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ROOT, run_measured, start_es_sim, start_gitlab_sim, stop, sync_command  # noqa: E402  (the harness's)
+from run import ROOT, peak_rss_mb, run_measured, start_es_sim, start_gitlab_sim, stop, sync_command  # noqa: E402  (the harness's)
 
 
 def connector(path):
@@ -49,14 +49,15 @@ def sync_once(binary, gitlab_url, sink, es_url, index):
         code, usage, _ = run_measured(cmd, out_path, err_path)
         if code != 0:
             sys.exit(f"{binary}: sync failed:\n{err_path.read_text()[-3000:]}")
-        docs = json.loads(out_path.read_text())["documents"]
+        summary = json.loads(out_path.read_text())
+        docs = summary["documents"]
         if sink == "es":
             # The next sync starts from an empty index, and es-sim does not keep this one.
             request = urllib.request.Request(f"{es_url}/{index}", method="DELETE")
             urllib.request.urlopen(request, timeout=60).close()
         per_doc = 1e6 / docs
         return ((usage.ru_utime + usage.ru_stime) * per_doc, usage.ru_utime * per_doc,
-                usage.ru_stime * per_doc, usage.ru_maxrss / 1024)
+                usage.ru_stime * per_doc, peak_rss_mb(summary, usage))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

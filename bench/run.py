@@ -2,9 +2,12 @@
 """Benchmark harness: full syncs of gitlab-sim into es-sim and into the local index.
 
 Starts the simulators as separate processes, runs `gitlab-connector sync --json` as a child, and
-measures only the connector process: wall time, CPU time (user + sys from wait4), peak RSS
-(ru_maxrss from wait4), plus what the connector's JSON summary reports (documents, GitLab
-requests by kind, retries, 429s) and what es-sim's request log says (bulk requests).
+measures only the connector process: wall time, CPU time (user + sys from wait4), peak RSS (the
+connector's own `VmHWM`, which its JSON summary reports as `peak_rss_bytes`), plus what that
+summary reports besides (documents, GitLab requests by kind, retries, 429s) and what es-sim's
+request log says (bulk requests). wait4's ru_maxrss is not the connector's peak: Linux counts in
+it the memory the child had before it executed the connector, i.e. this script's as it was when
+it forked (see `peak_rss_mb`).
 
     python3 bench/run.py                                  # small + medium + large, both sinks
     python3 bench/run.py --size huge --sink es
@@ -142,13 +145,27 @@ def sync_command(connector, gitlab_url, sink, es_url, index_dir, index="search-g
 
 def run_measured(cmd, out_path, err_path):
     """Runs `cmd` with stdout and stderr to files: (exit code, resource usage, wall seconds).
-    wait4 gives this one process's CPU time and peak RSS (simulators excluded)."""
+    wait4 gives this one process's CPU time (simulators excluded); not its peak RSS (see `peak_rss_mb`)."""
     with open(out_path, "w") as out_file, open(err_path, "w") as err_file:
         started = time.monotonic()
         child = subprocess.Popen(cmd, stdout=out_file, stderr=err_file)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.monotonic() - started
     return os.waitstatus_to_exitcode(status), usage, wall
+
+
+def peak_rss_mb(summary, usage):
+    """The connector's peak RSS in MB: the `peak_rss_bytes` its summary reports (`VmHWM` of its
+    own memory). wait4's `ru_maxrss` is only the fallback, for builds older than that field: it
+    is at least this script's own RSS when it forked the child (Linux keeps the high-water mark
+    of the memory a process had before `exec`), so it hid every peak below ~23 MB."""
+    if summary.get("peak_rss_bytes") is not None:
+        return round(summary["peak_rss_bytes"] / (1024 * 1024), 1)
+    if not getattr(peak_rss_mb, "warned", False):
+        print("warning: this connector does not report peak_rss_bytes; peak RSS taken from wait4, "
+              "which includes this script's own memory", file=sys.stderr)
+        peak_rss_mb.warned = True
+    return round(usage.ru_maxrss / 1024, 1)
 
 
 def run_case(bins, args, size, sink, reference_total, count_instructions=False):
@@ -214,7 +231,7 @@ def run_case(bins, args, size, sink, reference_total, count_instructions=False):
             "cpu_user_s": round(usage.ru_utime, 3),
             "cpu_sys_s": round(usage.ru_stime, 3),
             "cpu_us_per_doc": round(cpu * 1e6 / docs, 2) if docs else None,
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "peak_rss_mb": peak_rss_mb(summary, usage),
             "gitlab_requests": total_requests,
             "graphql_requests": requests.get("graphql", 0),
             "rest_requests": requests.get("rest", 0),

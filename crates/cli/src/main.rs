@@ -14,6 +14,7 @@ mod exit;
 mod gitlab_settings;
 mod incremental;
 mod logging;
+mod peak_memory;
 mod progress;
 mod run_cmd;
 mod search_cmd;

@@ -53,6 +53,10 @@ pub struct Summary<'a> {
     pub requests: Requests,
     /// Where the documents went.
     pub sink: String,
+    /// This process's peak resident memory in bytes, where the system says (see
+    /// [`crate::peak_memory`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_rss_bytes: Option<u64>,
 }
 
 impl Summary<'_> {
@@ -102,6 +106,13 @@ impl Summary<'_> {
             self.requests.retries,
             self.requests.rate_limited,
         );
+        if let Some(bytes) = self.peak_rss_bytes {
+            let _ = writeln!(
+                text,
+                "  peak memory {:.1} MB",
+                bytes as f64 / (1024.0 * 1024.0)
+            );
+        }
         for scope in &report.incomplete_scopes {
             let _ = writeln!(text, "  incomplete: {}: {}", scope.what, scope.reason);
         }
@@ -196,6 +207,7 @@ mod tests {
             documents: 0,
             requests: Requests::from(StatsSnapshot::default()),
             sink: "an index".to_owned(),
+            peak_rss_bytes: Some(19 * 1024 * 1024 + 300 * 1024),
         };
         let text = summary.to_text();
         assert_eq!(text.matches("  refused: issue_1_1").count(), 1, "{text}");
@@ -204,6 +216,7 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("more skipped"), "{text}");
+        assert!(text.contains("  peak memory 19.3 MB\n"), "{text}");
     }
 
     #[test]

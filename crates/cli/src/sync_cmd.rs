@@ -19,6 +19,7 @@ use crate::es_settings;
 use crate::exit::ExitCode;
 use crate::gitlab_settings::{self, GitlabSettings};
 use crate::incremental;
+use crate::peak_memory;
 use crate::progress::ProgressLine;
 use crate::summary::{Requests, Summary};
 use crate::sync_file::{self, SyncFile};
@@ -149,6 +150,7 @@ impl SyncRun {
             report: &report,
             requests,
             sink: self.sink_label.clone(),
+            peak_rss_bytes: peak_memory::peak_rss_bytes(),
         };
         if self.json {
             println!("{}", serde_json::to_string_pretty(&summary)?);

@@ -19,6 +19,13 @@ fn small_sync_indexes_exactly_the_expected_documents_and_a_second_sync_changes_n
         counter(&first.summary, "created"),
         expected.values().sum::<u64>()
     );
+    if cfg!(target_os = "linux") {
+        let peak = first.summary["peak_rss_bytes"].as_u64().unwrap_or(0);
+        assert!(
+            (1 << 20..1 << 30).contains(&peak),
+            "the summary gives the sync's own peak memory: {peak}"
+        );
+    }
 
     // Spot-check fields against the simulator's own data.
     let project = sim.state.store().project(0).expect("project 0");
