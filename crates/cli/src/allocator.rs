@@ -11,12 +11,16 @@
 /// 26.4 → 22.1 MB and large/local 53.8 → 40.7 MB when it came in; bench/README.md).
 const RETURN_LARGE_BUFFERS: usize = 128 * 1024;
 
-/// The threshold when the sink is Elasticsearch: hyper's read buffers (up to ~408 KiB, and
-/// twice that while one grows) come from the heap instead of a mapping each. At 128 KiB a
-/// large/es sync took ~14,400 page faults instead of ~4,300 and 19.7 instead of 17.3 µs of CPU
-/// a document, for 1.7 MB less peak RSS (bench/README.md, thirteenth round). The local index
-/// keeps the lower threshold: its CPU is tantivy's and its memory would grow by 3–4 MB.
-const KEEP_READ_BUFFERS: usize = 1024 * 1024;
+/// The threshold when the sink is Elasticsearch. hyper's read buffers (it reserves up to
+/// ~408 KiB of room per read once a connection has seen big responses, and takes a fresh buffer
+/// for nearly every GitLab page) are above it and get a mapping each, returned when freed; the
+/// GraphQL pages (~125 KiB) and `_bulk` bodies while they are small come from the heap. With
+/// the read buffers in the heap too (a 1 MiB threshold, the setting until the seventeenth
+/// round) the heap fragments: peak RSS large/es 23.6 against 20.5 MB, huge/es 25.4 against
+/// 20.7 MB, for a few per cent less CPU (fewer page faults). At 128 KiB the pages and bodies get
+/// mappings as well: 19.4 MB at large, for more page faults still (bench/README.md, seventeenth
+/// round).
+const ELASTICSEARCH_THRESHOLD: usize = 256 * 1024;
 
 /// Sets the threshold every command starts with.
 pub fn return_large_buffers() {
@@ -24,8 +28,8 @@ pub fn return_large_buffers() {
 }
 
 /// Sets the threshold for syncs into Elasticsearch.
-pub fn keep_read_buffers() {
-    set_mmap_threshold(KEEP_READ_BUFFERS);
+pub fn elasticsearch_sink() {
+    set_mmap_threshold(ELASTICSEARCH_THRESHOLD);
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]

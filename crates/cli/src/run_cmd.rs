@@ -10,7 +10,7 @@ use crate::logging;
 /// and runs the service until SIGINT or SIGTERM. Running jobs are suspended on the way out and
 /// resumed by the next start.
 pub fn main(args: &RunArgs, log: &LogArgs) -> ExitCode {
-    crate::allocator::keep_read_buffers();
+    crate::allocator::elasticsearch_sink();
     let loaded = match connector_config::load_file(&args.config) {
         Ok(loaded) => loaded,
         Err(error) => {

@@ -100,7 +100,7 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<ExitCode> {
             Ok(code)
         }
         SinkKind::Elasticsearch => {
-            crate::allocator::keep_read_buffers();
+            crate::allocator::elasticsearch_sink();
             if args.incremental && since.is_none() {
                 anyhow::bail!(
                     "--incremental with --sink elasticsearch needs --since RFC3339: no sync state is kept in Elasticsearch"
