@@ -267,11 +267,14 @@ trait WithoutUrlRef {
 }
 
 impl WithoutUrlRef for reqwest::Error {
-    /// The error text without its URL.
+    /// The error text with its causes (reqwest keeps "Connection refused" and the like only
+    /// there), without its URL, which may hold credentials.
     fn without_url_ref(&self) -> String {
-        let text = self.to_string();
+        let text = connector_core::error_text::with_causes(self);
         match self.url() {
-            Some(url) => text.replace(url.as_str(), ""),
+            Some(url) => text
+                .replace(&format!(" for url ({url})"), "")
+                .replace(url.as_str(), ""),
             None => text,
         }
     }
@@ -292,4 +295,25 @@ fn retryable_status(status: StatusCode) -> bool {
 /// Sleeps between polls of [`EsClient::wait_for_es`]; exposed for tests of the schedule.
 pub(crate) fn next_backoff(current: Duration, multiplier: f64) -> Duration {
     Duration::try_from_secs_f64(current.as_secs_f64() * multiplier).unwrap_or(current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_retried_error_is_described_by_its_cause_without_its_url() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let err = reqwest::Client::new()
+            .get(format!("http://user:pw-secret@{addr}/index"))
+            .send()
+            .await
+            .unwrap_err();
+        let reason = err.without_url_ref();
+        assert!(reason.contains("refused"), "{reason}");
+        assert!(!reason.contains("pw-secret"), "{reason}");
+        assert!(!reason.contains("url ("), "{reason}");
+    }
 }
