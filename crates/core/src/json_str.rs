@@ -100,27 +100,23 @@ fn escape_runs(text: &str, mut emit: impl FnMut(&str, Option<Escape>)) {
     emit(&text[run_start..], None);
 }
 
-/// Where the first byte at or after `from` that needs an escape is, eight bytes at a time (the
-/// last few read as a word padded with spaces).
+/// Where the first byte at or after `from` that needs an escape is, eight bytes at a time, the
+/// last few one by one (most strings written are short: names, dates, URLs).
 fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
-    while at < bytes.len() {
-        let word = match bytes.get(at..at + 8) {
-            Some(word) => u64::from_le_bytes(word.try_into().unwrap_or_default()),
-            None => {
-                let mut padded = [b' '; 8];
-                padded[..bytes.len() - at].copy_from_slice(&bytes[at..]);
-                u64::from_le_bytes(padded)
-            }
-        };
-        let mask = escape_mask(word);
+    while let Some(word) = bytes.get(at..at + 8) {
+        let mask = escape_mask(u64::from_le_bytes(word.try_into().unwrap_or_default()));
         if mask != 0 {
             // The lowest flagged byte is exact (the tricks below only err above a true one).
             return Some(at + (mask.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
-    None
+    bytes
+        .get(at..)?
+        .iter()
+        .position(|&byte| byte < 0x20 || byte == b'"' || byte == b'\\')
+        .map(|offset| at + offset)
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
