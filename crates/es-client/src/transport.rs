@@ -7,7 +7,7 @@ use base64::Engine;
 use bytes::Bytes;
 use connector_config::EsAuth;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Method, StatusCode};
+use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -196,22 +196,13 @@ impl EsClient {
                 Body::Json(bytes) => builder.header(CONTENT_TYPE, JSON).body(bytes.clone()),
                 Body::Ndjson(bytes) => builder.header(CONTENT_TYPE, NDJSON).body(bytes.clone()),
             };
-            let outcome = match builder.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    match response.bytes().await {
-                        Ok(body) => Ok((status, body)),
-                        Err(err) => Err(err),
-                    }
-                }
-                Err(err) => Err(err),
-            };
+            let outcome = send_once(builder).await;
             let retry_reason = match &outcome {
                 Ok((status, _)) if retryable_status(*status) => Some(format!("HTTP {status}")),
                 Ok(_) => None,
                 Err(err) if err.is_timeout() && !self.retry.retry_on_timeout => None,
                 Err(err) if err.is_timeout() || err.is_connect() || err.is_request() => {
-                    Some(err.without_url_ref())
+                    Some(connector_core::error_text::with_causes(err))
                 }
                 Err(_) => None,
             };
@@ -233,7 +224,7 @@ impl EsClient {
                 (_, Err(err)) => {
                     return Err(EsError::Transport {
                         request,
-                        source: err.without_url(),
+                        source: err,
                     });
                 }
             }
@@ -262,22 +253,17 @@ impl EsClient {
     }
 }
 
-trait WithoutUrlRef {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrlRef for reqwest::Error {
-    /// The error text with its causes (reqwest keeps "Connection refused" and the like only
-    /// there), without its URL, which may hold credentials.
-    fn without_url_ref(&self) -> String {
-        let text = connector_core::error_text::with_causes(self);
-        match self.url() {
-            Some(url) => text
-                .replace(&format!(" for url ({url})"), "")
-                .replace(url.as_str(), ""),
-            None => text,
-        }
-    }
+/// Sends one request and reads its whole body. An error comes without its URL, which may hold
+/// credentials, so it can be logged (with its causes: reqwest keeps "Connection refused" and
+/// the like only there) and returned as it is.
+async fn send_once(builder: RequestBuilder) -> Result<(StatusCode, Bytes), reqwest::Error> {
+    let response = builder.send().await.map_err(reqwest::Error::without_url)?;
+    let status = response.status();
+    let body = response
+        .bytes()
+        .await
+        .map_err(reqwest::Error::without_url)?;
+    Ok((status, body))
 }
 
 /// `METHOD /path?query`: what errors and logs name.
@@ -302,16 +288,13 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn a_retried_error_is_described_by_its_cause_without_its_url() {
+    async fn a_failed_send_is_described_by_its_cause_without_its_url() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         drop(listener);
-        let err = reqwest::Client::new()
-            .get(format!("http://user:pw-secret@{addr}/index"))
-            .send()
-            .await
-            .unwrap_err();
-        let reason = err.without_url_ref();
+        let request = reqwest::Client::new().get(format!("http://user:pw-secret@{addr}/index"));
+        let err = send_once(request).await.unwrap_err();
+        let reason = connector_core::error_text::with_causes(&err);
         assert!(reason.contains("refused"), "{reason}");
         assert!(!reason.contains("pw-secret"), "{reason}");
         assert!(!reason.contains("url ("), "{reason}");

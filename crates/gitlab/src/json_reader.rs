@@ -5,7 +5,7 @@
 //! most of it serde's cost per token (a visitor call per member, a key matched after it was
 //! parsed, each value behind a generic seed) rather than finding where strings end. This reader
 //! walks the page's bytes directly: members are matched by the caller as they come, strings are
-//! found eight bytes at a time and handed out as the literal GitLab sent (quotes included, still
+//! found sixteen bytes at a time and handed out as the literal GitLab sent (quotes included, still
 //! escaped), and nothing is built that the caller does not build itself.
 //!
 //! It accepts less than JSON allows: keys written with escapes, numbers other than plain
