@@ -23,6 +23,9 @@ pub struct Requests {
     pub rate_limited: u64,
     /// Response bytes received.
     pub bytes_received: u64,
+    /// Listing pages decoded the slow way (members not in the query's order, or shapes the
+    /// fast reader leaves to serde_json); 0 against a GitLab that answers as GraphQL says.
+    pub pages_read_slowly: u64,
     /// Requests by operation.
     pub by_kind: BTreeMap<String, u64>,
 }
@@ -36,6 +39,7 @@ impl From<StatsSnapshot> for Requests {
             retries: stats.retries,
             rate_limited: stats.rate_limited,
             bytes_received: stats.bytes_received,
+            pages_read_slowly: stats.pages_read_slowly,
             by_kind: stats.by_operation,
         }
     }
@@ -106,6 +110,13 @@ impl Summary<'_> {
             self.requests.retries,
             self.requests.rate_limited,
         );
+        if self.requests.pages_read_slowly > 0 {
+            let _ = writeln!(
+                text,
+                "  {} listing pages decoded the slow way (members not in the query's order)",
+                self.requests.pages_read_slowly,
+            );
+        }
         if let Some(bytes) = self.peak_rss_bytes {
             let _ = writeln!(
                 text,

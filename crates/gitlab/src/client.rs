@@ -173,7 +173,7 @@ impl GitlabClient {
         &self,
         label: &str,
         operation: cynic::Operation<Q, V>,
-        decode: impl Fn(&[u8], &str) -> Result<GraphqlBody<O>, Failure> + Copy,
+        decode: impl Fn(&[u8], &str, &ClientStats) -> Result<GraphqlBody<O>, Failure> + Copy,
     ) -> Result<GraphqlResponse<O>, ClientError>
     where
         V: Serialize,

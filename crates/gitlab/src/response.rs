@@ -211,17 +211,21 @@ fn decode_with<'de, R: serde_json::de::Read<'de>, S: DataShape>(
 
 /// Decodes a GraphQL body whose `data` holds a connection at `path`, its nodes as `T`: with
 /// `T`'s own reader when it has one and the reader takes the page ([`PageNode`]), else with
-/// serde_json ([`decode_connection_with_serde`]).
+/// serde_json ([`decode_connection_with_serde`]), counted in `stats` when `T` has a reader.
 fn decode_connection<T: PageNode>(
     bytes: &[u8],
     op: &str,
     path: &'static [&'static str],
+    stats: &ClientStats,
 ) -> Result<GraphqlBody<Connection<T>>, Failure> {
-    if let Some(node) = T::READ
-        && let Some(text) = page_text(bytes)
-        && let Ok(body) = read_connection_body(text, path, node)
-    {
-        return Ok(body);
+    if let Some(node) = T::READ {
+        if let Some(text) = page_text(bytes)
+            && let Ok(body) = read_connection_body(text, path, node)
+        {
+            return Ok(body);
+        }
+        stats.page_read_slowly();
+        tracing::debug!(op, "listing page left to serde_json by its reader");
     }
     decode_connection_with_serde(bytes, op, path)
 }
@@ -275,16 +279,16 @@ fn read_connection_body<T>(
 /// A decoder of GraphQL bodies whose `data` is read as `shape` says.
 pub(crate) fn by_shape<S: DataShape>(
     shape: S,
-) -> impl Fn(&[u8], &str) -> Result<GraphqlBody<S::Output>, Failure> + Copy {
-    move |bytes, op| decode_body(bytes, op, shape)
+) -> impl Fn(&[u8], &str, &ClientStats) -> Result<GraphqlBody<S::Output>, Failure> + Copy {
+    move |bytes, op, _| decode_body(bytes, op, shape)
 }
 
 /// A decoder of GraphQL bodies whose `data` holds a connection of `T` at `path` (see
 /// [`decode_connection`]).
 pub(crate) fn by_connection<T: PageNode>(
     path: &'static [&'static str],
-) -> impl Fn(&[u8], &str) -> Result<GraphqlBody<Connection<T>>, Failure> + Copy {
-    move |bytes, op| decode_connection(bytes, op, path)
+) -> impl Fn(&[u8], &str, &ClientStats) -> Result<GraphqlBody<Connection<T>>, Failure> + Copy {
+    move |bytes, op, stats| decode_connection(bytes, op, path, stats)
 }
 
 /// Reads and decodes a GraphQL response; transient GraphQL errors (timeouts, "try again") are
@@ -292,14 +296,14 @@ pub(crate) fn by_connection<T: PageNode>(
 pub(crate) async fn decode_graphql<O>(
     resp: Response,
     read: BodyRead<'_>,
-    decode: impl FnOnce(&[u8], &str) -> Result<GraphqlBody<O>, Failure>,
+    decode: impl FnOnce(&[u8], &str, &ClientStats) -> Result<GraphqlBody<O>, Failure>,
     slot: OwnedSemaphorePermit,
     mut buffer: BodyBuffer<'_>,
 ) -> Result<GraphqlResponse<O>, Failure> {
-    let (op, attempt) = (read.op.to_owned(), read.attempt);
+    let (op, attempt, stats) = (read.op.to_owned(), read.attempt, read.stats);
     read_capped_into(resp, read, MAX_JSON_BODY_BYTES, &mut buffer).await?;
     drop(slot);
-    let GraphqlBody { data, errors } = decode(&buffer, &op)?;
+    let GraphqlBody { data, errors } = decode(&buffer, &op, stats)?;
     drop(buffer);
     if errors.iter().any(|m| is_transient_graphql_message(m)) {
         return Err(Failure::Transient(ClientError::Graphql {
@@ -358,7 +362,8 @@ mod tests {
     fn a_page_whose_nodes_all_decode_is_read_in_one_pass() {
         let body = page(r#"[{"iid": "1", "n": 1}, null, {"iid": "2", "n": 2}]"#);
         let GraphqlBody { data, errors } =
-            decode_connection::<Item>(body.as_bytes(), "op", PATH).expect("decodes");
+            decode_connection::<Item>(body.as_bytes(), "op", PATH, &ClientStats::default())
+                .expect("decodes");
         let connection = data.expect("connection present");
         let iids: Vec<&str> = connection.nodes.iter().map(|i| i.iid.as_str()).collect();
         assert_eq!(iids, ["1", "2"]);
@@ -372,7 +377,8 @@ mod tests {
         let body =
             page(r#"[{"iid": "1", "n": 1}, {"iid": "2", "n": "oops"}, {"iid": "3", "n": 3}]"#);
         let GraphqlBody { data, errors } =
-            decode_connection::<Item>(body.as_bytes(), "op", PATH).expect("decodes");
+            decode_connection::<Item>(body.as_bytes(), "op", PATH, &ClientStats::default())
+                .expect("decodes");
         let connection = data.expect("connection present");
         let kept: Vec<(&str, i32)> = connection
             .nodes
@@ -386,13 +392,47 @@ mod tests {
         assert_eq!(errors, ["field x failed"]);
     }
 
+    /// A node type with a reader of its own, which takes `{a b}` in that order only.
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Ordered {
+        a: i32,
+        b: i32,
+    }
+
+    impl PageNode for Ordered {
+        const READ: Option<NodeReader<Self>> = Some(|reader| {
+            reader.object(|object| {
+                Ok(Ordered {
+                    a: object.member("a", Reader::i32)?,
+                    b: object.member("b", Reader::i32)?,
+                })
+            })
+        });
+    }
+
+    #[test]
+    fn pages_the_reader_leaves_to_serde_decode_the_same_and_are_counted() {
+        let stats = ClientStats::default();
+        let nodes = |body: &str| {
+            let body = decode_connection::<Ordered>(body.as_bytes(), "op", PATH, &stats);
+            body.expect("decodes").data.expect("connection").nodes
+        };
+        let expected = [Ordered { a: 1, b: 2 }, Ordered { a: 3, b: 4 }];
+        let in_order = r#"{"data": {"project": {"workItems": {"nodes": [{"a": 1, "b": 2}, {"a": 3, "b": 4}]}}}}"#;
+        assert_eq!(nodes(in_order), expected);
+        assert_eq!(stats.snapshot().pages_read_slowly, 0);
+        let reordered = in_order.replace(r#"{"a": 3, "b": 4}"#, r#"{"b": 4, "a": 3}"#);
+        assert_eq!(nodes(&reordered), expected);
+        assert_eq!(stats.snapshot().pages_read_slowly, 1);
+    }
+
     #[test]
     fn a_body_that_is_not_utf8_fails_naming_where() {
         let mut body = page(r#"[{"iid": "1", "n": 1}]"#).into_bytes();
         let at = body.iter().position(|&b| b == b'1').expect("iid");
         body[at] = 0xff;
         let Err(Failure::Transient(ClientError::Decode { source, .. })) =
-            decode_connection::<Item>(&body, "op", PATH)
+            decode_connection::<Item>(&body, "op", PATH, &ClientStats::default())
         else {
             panic!("a decode failure");
         };
@@ -403,7 +443,7 @@ mod tests {
     fn a_cut_body_is_a_transient_failure() {
         let body = page(r#"[{"iid": "1", "n": 1}"#);
         assert!(matches!(
-            decode_connection::<Item>(body.as_bytes(), "op", PATH),
+            decode_connection::<Item>(body.as_bytes(), "op", PATH, &ClientStats::default()),
             Err(Failure::Transient(ClientError::Decode { .. }))
         ));
     }

@@ -23,6 +23,7 @@ pub struct ClientStats {
     retries: AtomicU64,
     rate_limited: AtomicU64,
     bytes: AtomicU64,
+    pages_read_slowly: AtomicU64,
     by_op: Mutex<BTreeMap<String, u64>>,
 }
 
@@ -39,6 +40,10 @@ pub struct StatsSnapshot {
     pub rate_limited: u64,
     /// Response body bytes received.
     pub bytes_received: u64,
+    /// Listing pages that the fast reader of their node type did not take, decoded with
+    /// serde_json instead (several times the CPU): pages whose members come in another order
+    /// than the query's, or in shapes the reader leaves to serde (`crate::json_reader`).
+    pub pages_read_slowly: u64,
     /// Requests by operation (first word of a GraphQL label, `METHOD /route` for REST).
     pub by_operation: BTreeMap<String, u64>,
 }
@@ -70,6 +75,11 @@ impl ClientStats {
         self.bytes.fetch_add(n, Ordering::Relaxed);
     }
 
+    /// Counts one listing page left to serde_json by the fast reader.
+    pub fn page_read_slowly(&self) {
+        self.pages_read_slowly.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// A copy of the counters.
     pub fn snapshot(&self) -> StatsSnapshot {
         StatsSnapshot {
@@ -78,6 +88,7 @@ impl ClientStats {
             retries: self.retries.load(Ordering::Relaxed),
             rate_limited: self.rate_limited.load(Ordering::Relaxed),
             bytes_received: self.bytes.load(Ordering::Relaxed),
+            pages_read_slowly: self.pages_read_slowly.load(Ordering::Relaxed),
             by_operation: self.by_op.lock().unwrap_or_else(|e| e.into_inner()).clone(),
         }
     }
@@ -96,12 +107,14 @@ mod tests {
         stats.retry();
         stats.rate_limited();
         stats.bytes(42);
+        stats.page_read_slowly();
         let snap = stats.snapshot();
         assert_eq!((snap.graphql_requests, snap.rest_requests), (2, 1));
         assert_eq!(
             (snap.retries, snap.rate_limited, snap.bytes_received),
             (1, 1, 42)
         );
+        assert_eq!(snap.pages_read_slowly, 1);
         assert_eq!(snap.by_operation["ProjectIssues"], 2);
     }
 }

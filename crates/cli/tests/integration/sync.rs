@@ -19,6 +19,10 @@ fn small_sync_indexes_exactly_the_expected_documents_and_a_second_sync_changes_n
         counter(&first.summary, "created"),
         expected.values().sum::<u64>()
     );
+    assert_eq!(
+        first.summary["requests"]["pages_read_slowly"], 0,
+        "every issue and merge request page is taken by its reader (members in the query's order)"
+    );
     if cfg!(target_os = "linux") {
         let peak = first.summary["peak_rss_bytes"].as_u64().unwrap_or(0);
         assert!(

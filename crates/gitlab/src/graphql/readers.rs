@@ -1,9 +1,10 @@
 //! Readers of the hottest listing nodes, work items (issues) and merge requests, with a
 //! [`Reader`] instead of serde ([`crate::connection::PageNode`]).
 //!
-//! Each reader takes an object only when it has exactly the members the query selects, each
-//! once and of the selected type; anything else ends the read with [`Unread`] and the page is
-//! decoded with serde_json instead. So a reader builds the same item serde would, or none.
+//! Each reader takes an object only when it has exactly the members the query selects, in the
+//! query's order (as GraphQL answers, [`Reader::object`]) and of the selected type; anything
+//! else ends the read with [`Unread`](crate::json_reader::Unread) and the page is decoded with
+//! serde_json instead. So a reader builds the same item serde would, or none.
 
 use super::common::{
     Discussion, DiscussionConnection, Label, LabelConnection, MergeRequestAssignee,
@@ -22,12 +23,7 @@ use super::work_item::{
     WorkItemWidgetDescription, WorkItemWidgetLabels, WorkItemWidgetNotes,
 };
 use crate::connection::{NodeReader, PageNode};
-use crate::json_reader::{Read, Reader, Unread, set_once};
-
-/// A required member's value, or [`Unread`] when the object did not have it.
-fn required<T>(slot: Option<T>) -> Read<T> {
-    slot.ok_or(Unread)
-}
+use crate::json_reader::{Read, Reader};
 
 fn text(reader: &mut Reader<'_>) -> Read<Text> {
     Text::from_literal(reader.string()?)
@@ -45,44 +41,29 @@ fn long_text(reader: &mut Reader<'_>) -> Read<LongText> {
 fn only_member<T>(
     reader: &mut Reader<'_>,
     name: &str,
-    read: impl Fn(&mut Reader<'_>) -> Read<T>,
+    read: impl FnOnce(&mut Reader<'_>) -> Read<T>,
 ) -> Read<T> {
-    let mut value = None;
-    reader.members(|reader, key| {
-        if key == name {
-            set_once(&mut value, read(reader)?)
-        } else {
-            Err(Unread)
-        }
-    })?;
-    required(value)
+    reader.object(|object| object.member(name, read))
 }
 
 impl PageInfo {
     /// Reads `{hasNextPage endCursor}`.
     pub(crate) fn read(reader: &mut Reader<'_>) -> Read<Self> {
-        let (mut has_next_page, mut end_cursor) = (None, None);
-        reader.members(|reader, key| match key {
-            "hasNextPage" => set_once(&mut has_next_page, reader.bool()?),
-            "endCursor" => set_once(&mut end_cursor, nullable_text(reader)?),
-            _ => Err(Unread),
-        })?;
-        Ok(PageInfo {
-            has_next_page: required(has_next_page)?,
-            end_cursor: required(end_cursor)?,
+        reader.object(|object| {
+            Ok(PageInfo {
+                has_next_page: object.member("hasNextPage", Reader::bool)?,
+                end_cursor: object.member("endCursor", nullable_text)?,
+            })
         })
     }
 }
 
 /// Reads `{username name}` into any of the user types.
 fn user<T>(reader: &mut Reader<'_>, make: fn(Text, Text) -> T) -> Read<T> {
-    let (mut username, mut name) = (None, None);
-    reader.members(|reader, key| match key {
-        "username" => set_once(&mut username, text(reader)?),
-        "name" => set_once(&mut name, text(reader)?),
-        _ => Err(Unread),
-    })?;
-    Ok(make(required(username)?, required(name)?))
+    reader.object(|object| {
+        let username = object.member("username", text)?;
+        Ok(make(username, object.member("name", text)?))
+    })
 }
 
 fn user_core(reader: &mut Reader<'_>) -> Read<UserCore> {
@@ -99,13 +80,10 @@ fn connection<N, C>(
     nodes_of: impl Fn(&mut Reader<'_>) -> Read<N>,
     make: fn(PageInfo, N) -> C,
 ) -> Read<C> {
-    let (mut page_info, mut nodes) = (None, None);
-    reader.members(|reader, key| match key {
-        "pageInfo" => set_once(&mut page_info, PageInfo::read(reader)?),
-        "nodes" => set_once(&mut nodes, nodes_of(reader)?),
-        _ => Err(Unread),
-    })?;
-    Ok(make(required(page_info)?, required(nodes)?))
+    reader.object(|object| {
+        let page_info = object.member("pageInfo", PageInfo::read)?;
+        Ok(make(page_info, object.member("nodes", nodes_of)?))
+    })
 }
 
 /// [`connection`] of a list of nodes, each `null` or read with `node`.
@@ -165,39 +143,23 @@ impl PageNode for WorkItem {
 
 /// Reads a work item of `ProjectIssues`.
 fn work_item(reader: &mut Reader<'_>) -> Read<WorkItem> {
-    let (mut id, mut iid, mut title, mut state) = (None, None, None, None);
-    let (mut created_at, mut updated_at, mut closed_at, mut web_url) = (None, None, None, None);
-    let (mut author, mut work_item_type, mut widgets) = (None, None, None);
-    reader.members(|reader, key| match key {
-        "id" => set_once(&mut id, text(reader)?),
-        "iid" => set_once(&mut iid, text(reader)?),
-        "title" => set_once(&mut title, long_text(reader)?),
-        "state" => set_once(&mut state, work_item_state(reader)?),
-        "createdAt" => set_once(&mut created_at, text(reader)?),
-        "updatedAt" => set_once(&mut updated_at, text(reader)?),
-        "closedAt" => set_once(&mut closed_at, nullable_text(reader)?),
-        "webUrl" => set_once(&mut web_url, nullable_text(reader)?),
-        "author" => set_once(&mut author, reader.nullable(user_core)?),
-        "workItemType" => set_once(&mut work_item_type, work_item_type_name(reader)?),
-        "widgets" => set_once(
-            &mut widgets,
-            reader
-                .nullable(|reader| reader.list(|reader| issue_widget(reader).map(Widget::new)))?,
-        ),
-        _ => Err(Unread),
-    })?;
-    Ok(WorkItem {
-        id: required(id)?,
-        iid: required(iid)?,
-        title: required(title)?,
-        state: required(state)?,
-        created_at: required(created_at)?,
-        updated_at: required(updated_at)?,
-        closed_at: required(closed_at)?,
-        web_url: required(web_url)?,
-        author: required(author)?,
-        work_item_type: required(work_item_type)?,
-        widgets: required(widgets)?,
+    reader.object(|object| {
+        Ok(WorkItem {
+            id: object.member("id", text)?,
+            iid: object.member("iid", text)?,
+            title: object.member("title", long_text)?,
+            state: object.member("state", work_item_state)?,
+            created_at: object.member("createdAt", text)?,
+            updated_at: object.member("updatedAt", text)?,
+            closed_at: object.member("closedAt", nullable_text)?,
+            web_url: object.member("webUrl", nullable_text)?,
+            author: object.member("author", |reader| reader.nullable(user_core))?,
+            work_item_type: object.member("workItemType", work_item_type_name)?,
+            widgets: object.member("widgets", |reader| {
+                reader
+                    .nullable(|reader| reader.list(|reader| issue_widget(reader).map(Widget::new)))
+            })?,
+        })
     })
 }
 
@@ -217,42 +179,26 @@ fn work_item_type_name(reader: &mut Reader<'_>) -> Read<WorkItemType> {
 /// selected member of that type; a type this code does not read is skipped whole, as cynic's
 /// fallback variant does.
 fn issue_widget(reader: &mut Reader<'_>) -> Read<IssueWidget> {
-    let (mut widget, mut members) = (None, 0);
-    reader.members(|reader, key| {
-        let Some(widget) = &mut widget else {
-            if key != "__typename" {
-                return Err(Unread);
+    reader.object(|object| {
+        let mut widget = issue_widget_of_type(object.member("__typename", Reader::literal)?);
+        match &mut widget {
+            IssueWidget::Other => object.skip_rest()?,
+            IssueWidget::WorkItemWidgetDescription(w) => {
+                w.description = object.member("description", |r| r.nullable(long_text))?;
             }
-            widget = Some(issue_widget_of_type(reader.literal()?));
-            return Ok(());
-        };
-        members += 1;
-        match (key, widget) {
-            (_, IssueWidget::Other) => reader.skip(),
-            ("description", IssueWidget::WorkItemWidgetDescription(w)) => {
-                w.description = reader.nullable(long_text)?;
-                Ok(())
+            IssueWidget::WorkItemWidgetAssignees(w) => {
+                w.assignees = object.member("assignees", |r| r.nullable(user_core_connection))?;
             }
-            ("assignees", IssueWidget::WorkItemWidgetAssignees(w)) => {
-                w.assignees = reader.nullable(user_core_connection)?;
-                Ok(())
+            IssueWidget::WorkItemWidgetLabels(w) => {
+                w.labels = object.member("labels", |r| r.nullable(label_connection))?;
             }
-            ("labels", IssueWidget::WorkItemWidgetLabels(w)) => {
-                w.labels = reader.nullable(label_connection)?;
-                Ok(())
+            IssueWidget::WorkItemWidgetNotes(w) => {
+                w.discussions =
+                    object.member("discussions", |r| r.nullable(discussion_connection))?;
             }
-            ("discussions", IssueWidget::WorkItemWidgetNotes(w)) => {
-                w.discussions = reader.nullable(discussion_connection)?;
-                Ok(())
-            }
-            _ => Err(Unread),
         }
-    })?;
-    match widget {
-        Some(IssueWidget::Other) => Ok(IssueWidget::Other),
-        Some(widget) if members == 1 => Ok(widget),
-        _ => Err(Unread),
-    }
+        Ok(widget)
+    })
 }
 
 /// An empty widget of the type `typename` (a string literal) names; its one member is read next.
@@ -280,82 +226,52 @@ impl PageNode for MergeRequest {
 
 /// Reads a merge request of `ProjectMergeRequests`.
 fn merge_request(reader: &mut Reader<'_>) -> Read<MergeRequest> {
-    let (mut id, mut iid, mut title, mut description) = (None, None, None, None);
-    let (mut state, mut created_at, mut updated_at) = (None, None, None);
-    let (mut merged_at, mut closed_at, mut web_url) = (None, None, None);
-    let (mut source_branch, mut target_branch, mut user_notes_count) = (None, None, None);
-    let (mut author, mut merge_user, mut assignees, mut reviewers) = (None, None, None, None);
-    let (mut approved_by, mut labels, mut discussions) = (None, None, None);
-    reader.members(|reader, key| match key {
-        "id" => set_once(&mut id, cynic::Id::new(text(reader)?.as_str())),
-        "iid" => set_once(&mut iid, text(reader)?),
-        "title" => set_once(&mut title, long_text(reader)?),
-        "description" => set_once(&mut description, reader.nullable(long_text)?),
-        "state" => set_once(&mut state, merge_request_state(reader)?),
-        "createdAt" => set_once(&mut created_at, text(reader)?),
-        "updatedAt" => set_once(&mut updated_at, text(reader)?),
-        "mergedAt" => set_once(&mut merged_at, nullable_text(reader)?),
-        "closedAt" => set_once(&mut closed_at, nullable_text(reader)?),
-        "webUrl" => set_once(&mut web_url, nullable_text(reader)?),
-        "sourceBranch" => set_once(&mut source_branch, text(reader)?),
-        "targetBranch" => set_once(&mut target_branch, text(reader)?),
-        "userNotesCount" => set_once(&mut user_notes_count, reader.nullable(Reader::i32)?),
-        "author" => set_once(
-            &mut author,
-            reader.nullable(|reader| {
-                user(reader, |username, name| MergeRequestAuthor {
-                    username,
-                    name,
+    reader.object(|object| {
+        Ok(MergeRequest {
+            id: cynic::Id::new(object.member("id", text)?.as_str()),
+            iid: object.member("iid", text)?,
+            title: object.member("title", long_text)?,
+            description: object.member("description", |r| r.nullable(long_text))?,
+            state: object.member("state", merge_request_state)?,
+            created_at: object.member("createdAt", text)?,
+            updated_at: object.member("updatedAt", text)?,
+            merged_at: object.member("mergedAt", nullable_text)?,
+            closed_at: object.member("closedAt", nullable_text)?,
+            web_url: object.member("webUrl", nullable_text)?,
+            source_branch: object.member("sourceBranch", text)?,
+            target_branch: object.member("targetBranch", text)?,
+            user_notes_count: object.member("userNotesCount", |r| r.nullable(Reader::i32))?,
+            author: object.member("author", |reader| {
+                reader.nullable(|reader| {
+                    user(reader, |username, name| MergeRequestAuthor {
+                        username,
+                        name,
+                    })
                 })
             })?,
-        ),
-        "mergeUser" => set_once(&mut merge_user, reader.nullable(user_core)?),
-        "assignees" => set_once(
-            &mut assignees,
-            reader.nullable(|reader| {
-                user_connection(
-                    reader,
-                    |username, name| MergeRequestAssignee { username, name },
-                    |page_info, nodes| MergeRequestAssigneeConnection { page_info, nodes },
-                )
+            merge_user: object.member("mergeUser", |r| r.nullable(user_core))?,
+            assignees: object.member("assignees", |reader| {
+                reader.nullable(|reader| {
+                    user_connection(
+                        reader,
+                        |username, name| MergeRequestAssignee { username, name },
+                        |page_info, nodes| MergeRequestAssigneeConnection { page_info, nodes },
+                    )
+                })
             })?,
-        ),
-        "reviewers" => set_once(
-            &mut reviewers,
-            reader.nullable(|reader| {
-                user_connection(
-                    reader,
-                    |username, name| MergeRequestReviewer { username, name },
-                    |page_info, nodes| MergeRequestReviewerConnection { page_info, nodes },
-                )
+            reviewers: object.member("reviewers", |reader| {
+                reader.nullable(|reader| {
+                    user_connection(
+                        reader,
+                        |username, name| MergeRequestReviewer { username, name },
+                        |page_info, nodes| MergeRequestReviewerConnection { page_info, nodes },
+                    )
+                })
             })?,
-        ),
-        "approvedBy" => set_once(&mut approved_by, reader.nullable(user_core_connection)?),
-        "labels" => set_once(&mut labels, reader.nullable(label_connection)?),
-        "discussions" => set_once(&mut discussions, discussion_connection(reader)?),
-        _ => Err(Unread),
-    })?;
-    Ok(MergeRequest {
-        id: required(id)?,
-        iid: required(iid)?,
-        title: required(title)?,
-        description: required(description)?,
-        state: required(state)?,
-        created_at: required(created_at)?,
-        updated_at: required(updated_at)?,
-        merged_at: required(merged_at)?,
-        closed_at: required(closed_at)?,
-        web_url: required(web_url)?,
-        source_branch: required(source_branch)?,
-        target_branch: required(target_branch)?,
-        user_notes_count: required(user_notes_count)?,
-        author: required(author)?,
-        merge_user: required(merge_user)?,
-        assignees: required(assignees)?,
-        reviewers: required(reviewers)?,
-        approved_by: required(approved_by)?,
-        labels: required(labels)?,
-        discussions: required(discussions)?,
+            approved_by: object.member("approvedBy", |r| r.nullable(user_core_connection))?,
+            labels: object.member("labels", |r| r.nullable(label_connection))?,
+            discussions: object.member("discussions", discussion_connection)?,
+        })
     })
 }
 
@@ -494,6 +410,11 @@ mod tests {
                 "a member not selected",
                 r#""iid": "2","#,
                 r#""iid": "2", "weight": 3,"#,
+            ),
+            (
+                "members out of the query's order",
+                r#""iid": "2", "title": "","#,
+                r#""title": "", "iid": "2","#,
             ),
             (
                 "a member given twice",

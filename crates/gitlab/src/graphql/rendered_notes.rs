@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::json_reader::{Read, Reader, Unread, set_once};
+use crate::json_reader::{Read, Reader};
 
 /// The notes of one page (a discussion's `notes.nodes` list, `null` entries dropped), in page
 /// order, each held as the object a document stores:
@@ -339,28 +339,18 @@ struct RawNote<'a> {
 }
 
 impl<'a> RawNote<'a> {
-    /// Reads a note object that has exactly the selected members.
+    /// Reads a note object that has exactly the selected members, in the query's order.
     fn read(reader: &mut Reader<'a>) -> Read<Self> {
-        let (mut id, mut body, mut created_at, mut updated_at) = (None, None, None, None);
-        let (mut system, mut author, mut position) = (None, None, None);
-        reader.members(|reader, key| match key {
-            "id" => set_once(&mut id, StringLiteral(reader.literal()?)),
-            "body" => set_once(&mut body, StringLiteral(reader.literal()?)),
-            "createdAt" => set_once(&mut created_at, StringLiteral(reader.literal()?)),
-            "updatedAt" => set_once(&mut updated_at, StringLiteral(reader.literal()?)),
-            "system" => set_once(&mut system, reader.bool()?),
-            "author" => set_once(&mut author, reader.nullable(RawAuthor::read)?),
-            "position" => set_once(&mut position, reader.nullable(RawPosition::read)?),
-            _ => Err(Unread),
-        })?;
-        Ok(RawNote {
-            id: id.ok_or(Unread)?,
-            body: body.ok_or(Unread)?,
-            created_at: created_at.ok_or(Unread)?,
-            updated_at: updated_at.ok_or(Unread)?,
-            system: system.ok_or(Unread)?,
-            author: author.ok_or(Unread)?,
-            position: position.ok_or(Unread)?,
+        reader.object(|object| {
+            Ok(RawNote {
+                id: StringLiteral(object.member("id", Reader::literal)?),
+                body: StringLiteral(object.member("body", Reader::literal)?),
+                created_at: StringLiteral(object.member("createdAt", Reader::literal)?),
+                updated_at: StringLiteral(object.member("updatedAt", Reader::literal)?),
+                system: object.member("system", Reader::bool)?,
+                author: object.member("author", |r| r.nullable(RawAuthor::read))?,
+                position: object.member("position", |r| r.nullable(RawPosition::read))?,
+            })
         })
     }
 }
@@ -376,15 +366,11 @@ struct RawAuthor<'a> {
 
 impl<'a> RawAuthor<'a> {
     fn read(reader: &mut Reader<'a>) -> Read<Self> {
-        let (mut username, mut name) = (None, None);
-        reader.members(|reader, key| match key {
-            "username" => set_once(&mut username, StringLiteral(reader.literal()?)),
-            "name" => set_once(&mut name, StringLiteral(reader.literal()?)),
-            _ => Err(Unread),
-        })?;
-        Ok(RawAuthor {
-            username: username.ok_or(Unread)?,
-            name: name.ok_or(Unread)?,
+        reader.object(|object| {
+            Ok(RawAuthor {
+                username: StringLiteral(object.member("username", Reader::literal)?),
+                name: StringLiteral(object.member("name", Reader::literal)?),
+            })
         })
     }
 }
@@ -405,28 +391,15 @@ struct RawPosition<'a> {
 
 impl<'a> RawPosition<'a> {
     fn read(reader: &mut Reader<'a>) -> Read<Self> {
-        let (mut new_line, mut old_line, mut new_path, mut old_path) = (None, None, None, None);
-        let mut position_type = None;
-        reader.members(|reader, key| match key {
-            "newLine" => set_once(&mut new_line, reader.nullable(Reader::i32)?),
-            "oldLine" => set_once(&mut old_line, reader.nullable(Reader::i32)?),
-            "newPath" => set_once(
-                &mut new_path,
-                reader.nullable(Reader::literal)?.map(StringLiteral),
-            ),
-            "oldPath" => set_once(
-                &mut old_path,
-                reader.nullable(Reader::literal)?.map(StringLiteral),
-            ),
-            "positionType" => set_once(&mut position_type, StringLiteral(reader.literal()?)),
-            _ => Err(Unread),
-        })?;
-        Ok(RawPosition {
-            new_line: new_line.ok_or(Unread)?,
-            old_line: old_line.ok_or(Unread)?,
-            new_path: new_path.ok_or(Unread)?,
-            old_path: old_path.ok_or(Unread)?,
-            position_type: position_type.ok_or(Unread)?,
+        let path = |reader: &mut Reader<'a>| reader.nullable(Reader::literal);
+        reader.object(|object| {
+            Ok(RawPosition {
+                new_line: object.member("newLine", |r| r.nullable(Reader::i32))?,
+                old_line: object.member("oldLine", |r| r.nullable(Reader::i32))?,
+                new_path: object.member("newPath", path)?.map(StringLiteral),
+                old_path: object.member("oldPath", path)?.map(StringLiteral),
+                position_type: StringLiteral(object.member("positionType", Reader::literal)?),
+            })
         })
     }
 }
