@@ -72,8 +72,17 @@ pub(crate) struct Reply {
 impl Reply {
     /// The body decoded on 2xx, the ES error otherwise.
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, EsError> {
+        self.decode_with(|body| serde_json::from_slice(body))
+    }
+
+    /// The body decoded by `decode` on 2xx, the ES error otherwise: for a response with a
+    /// decoder of its own (`_bulk`'s).
+    pub(crate) fn decode_with<T>(
+        self,
+        decode: impl FnOnce(&[u8]) -> serde_json::Result<T>,
+    ) -> Result<T, EsError> {
         let reply = self.ok()?;
-        serde_json::from_slice(&reply.body).map_err(|source| EsError::Decode {
+        decode(&reply.body).map_err(|source| EsError::Decode {
             request: reply.request,
             source,
         })

@@ -5,6 +5,7 @@ use reqwest::Method;
 
 use crate::error::EsError;
 use crate::transport::{Body, EsClient};
+use crate::types::bulk_reader;
 use crate::types::responses::BulkResponse;
 
 /// The members of a `_bulk` response that [`BulkResponse`] reads. Elasticsearch answers every
@@ -16,17 +17,19 @@ const BULK_FILTER_PATH: &str = "errors,items.*.status,items.*.result,items.*.err
 
 impl EsClient {
     /// `POST /_bulk?filter_path=…[&pipeline=<name>]` with an NDJSON body (each line ending in
-    /// `\n`). Item failures are in the response; only request-level failures are errors.
+    /// `\n`). Item failures are in the response; only request-level failures are errors. The
+    /// response is read by `types::bulk_reader` (serde_json when it is not of the common shape).
     pub async fn bulk(&self, body: Bytes, pipeline: Option<&str>) -> Result<BulkResponse, EsError> {
         let query: Vec<(&str, String)> =
             std::iter::once(("filter_path", BULK_FILTER_PATH.to_owned()))
                 .chain(pipeline.map(|name| ("pipeline", name.to_owned())))
                 .collect();
-        self.call(
+        self.send(
             Method::POST,
             self.url(&["_bulk"], &query),
             Body::Ndjson(body),
         )
-        .await
+        .await?
+        .decode_with(bulk_reader::decode)
     }
 }

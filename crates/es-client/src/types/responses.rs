@@ -235,7 +235,8 @@ impl BulkResult {
 }
 
 impl BulkResult {
-    fn from_str(value: &str) -> Self {
+    /// The result ES spelled `value` (the serde path and [`super::bulk_reader`] share it).
+    pub(crate) fn from_str(value: &str) -> Self {
         match value {
             "created" => BulkResult::Created,
             "updated" => BulkResult::Updated,
