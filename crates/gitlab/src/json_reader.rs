@@ -205,6 +205,7 @@ impl<'a> Reader<'a> {
     /// one out of order ends the read with [`Unread`]. Checking that the next key is the one
     /// expected costs a comparison of a few bytes, where finding a key's end and matching it
     /// among all the selected ones cost several times that, for every member of a page.
+    #[inline(always)]
     pub(crate) fn object<T>(
         &mut self,
         read: impl FnOnce(&mut Members<'_, 'a>) -> Read<T>,
@@ -223,7 +224,7 @@ impl<'a> Reader<'a> {
 
     /// Consumes the key `key` (written without escapes) and its colon, or gives [`Unread`] when
     /// another key (or anything else) comes next.
-    #[inline]
+    #[inline(always)]
     fn expected_key(&mut self, key: &str) -> Read<()> {
         self.expect(b'"')?;
         let (key, rest) = (key.as_bytes(), &self.bytes()[self.at..]);
@@ -391,7 +392,7 @@ pub(crate) struct Members<'r, 'a> {
 
 impl<'a> Members<'_, 'a> {
     /// Reads the next member, which must be `key`, its value with `read`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn member<T>(
         &mut self,
         key: &str,

@@ -115,17 +115,18 @@ pub(crate) async fn read_capped(
     limit: u64,
 ) -> Result<Bytes, Failure> {
     let mut buf = Vec::new();
-    read_capped_into(resp, read, limit, &mut buf).await?;
-    Ok(Bytes::from(buf))
+    let chunk = read_capped_into(resp, read, limit, &mut buf).await?;
+    Ok(chunk.unwrap_or_else(|| Bytes::from(buf)))
 }
 
-/// [`read_capped`] into `buf` (a reused buffer, see [`crate::buffers`]).
+/// [`read_capped`] into `buf` (a reused buffer, see [`crate::buffers`]), except that a body
+/// that comes in one chunk, as most pages do, is handed back as that chunk and not copied.
 pub(crate) async fn read_capped_into(
     mut resp: Response,
     BodyRead { op, attempt, stats }: BodyRead<'_>,
     limit: u64,
     buf: &mut Vec<u8>,
-) -> Result<(), Failure> {
+) -> Result<Option<Bytes>, Failure> {
     let too_large = |size| {
         Failure::Final(ClientError::TooLarge {
             op: op.to_owned(),
@@ -136,17 +137,27 @@ pub(crate) async fn read_capped_into(
     if let Some(len) = resp.content_length().filter(|len| *len > limit) {
         return Err(too_large(Some(len)));
     }
-    buf.reserve(resp.content_length().unwrap_or(0) as usize);
+    let expected_len = resp.content_length().unwrap_or(0) as usize;
+    let mut first: Option<Bytes> = None;
     loop {
         match resp.chunk().await {
             Ok(Some(chunk)) => {
                 stats.bytes(chunk.len() as u64);
-                if (buf.len() + chunk.len()) as u64 > limit {
+                let held = buf.len() + first.as_ref().map_or(0, Bytes::len);
+                if (held + chunk.len()) as u64 > limit {
                     return Err(too_large(None));
+                }
+                if held == 0 && first.is_none() {
+                    first = Some(chunk);
+                    continue;
+                }
+                if let Some(first) = first.take() {
+                    buf.reserve(expected_len);
+                    buf.extend_from_slice(&first);
                 }
                 buf.extend_from_slice(&chunk);
             }
-            Ok(None) => return Ok(()),
+            Ok(None) => return Ok(first),
             Err(source) => {
                 return Err(Failure::Transient(ClientError::Transport {
                     op: op.to_owned(),
@@ -301,10 +312,10 @@ pub(crate) async fn decode_graphql<O>(
     mut buffer: BodyBuffer<'_>,
 ) -> Result<GraphqlResponse<O>, Failure> {
     let (op, attempt, stats) = (read.op.to_owned(), read.attempt, read.stats);
-    read_capped_into(resp, read, MAX_JSON_BODY_BYTES, &mut buffer).await?;
+    let chunk = read_capped_into(resp, read, MAX_JSON_BODY_BYTES, &mut buffer).await?;
     drop(slot);
-    let GraphqlBody { data, errors } = decode(&buffer, &op, stats)?;
-    drop(buffer);
+    let GraphqlBody { data, errors } = decode(chunk.as_deref().unwrap_or(&buffer), &op, stats)?;
+    drop((chunk, buffer));
     if errors.iter().any(|m| is_transient_graphql_message(m)) {
         return Err(Failure::Transient(ClientError::Graphql {
             op,

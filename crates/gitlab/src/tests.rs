@@ -430,7 +430,7 @@ async fn oversized_bodies_are_refused() {
             "/api/v4/stream",
             get(|| async {
                 let chunks = futures::stream::iter(
-                    (0..10).map(|_| Ok::<_, std::io::Error>(vec![b'y'; 100])),
+                    (0..10).map(|i| Ok::<_, std::io::Error>(vec![b'a' + i; 100])),
                 );
                 Body::from_stream(chunks)
             }),
@@ -458,6 +458,12 @@ async fn oversized_bodies_are_refused() {
     assert_eq!(
         c.get_bytes("/big", &[], 1000).await.expect("fits").len(),
         1000
+    );
+    let streamed = c.get_bytes("/stream", &[], 1000).await.expect("fits");
+    let expected: Vec<u8> = (0..10).flat_map(|i| [b'a' + i; 100]).collect();
+    assert_eq!(
+        streamed, expected,
+        "a body of many chunks, whole and in order"
     );
 }
 
